@@ -1,0 +1,211 @@
+"""QueueEventRouting: per queue, one EventBridge rule, one target and one Lambda permission,
+plus the shared pieces that make delivery safe (a dead-letter queue and an archive).
+
+Per-queue values arrive as small per-queue Outputs. Nothing here combines one Output that
+holds every queue once per queue: that walks the whole collection N times and makes the
+program quadratic (reference, section 6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.policies import dead_letter_queue_policy
+
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+EVENTS_PRINCIPAL = "events.amazonaws.com"
+RULE_NAME_MAX = 64
+
+
+@dataclass
+class QueueRouteArgs:
+    """One queue's route."""
+
+    name: str
+    """Stable resource name from the queue's configured reference (its id or a slug of its
+    name), never its list position."""
+    queue_id: pulumi.Input[str]
+    """The verified Genesys queue id."""
+    queue_name: pulumi.Input[str]
+    """The queue's name in Genesys, for descriptions and outputs."""
+    event_pattern: pulumi.Input[str]
+    """The serialised EventBridge pattern (see components.patterns)."""
+    target_arn: str
+    """The Lambda function or alias ARN that receives the events."""
+    function_arn: str
+    """The function's unqualified ARN, which the invoke permission is attached to."""
+    qualifier: str | None = None
+    """The alias, when ``target_arn`` is an alias ARN."""
+    enabled: bool = True
+    """False keeps the route but disables its rule."""
+
+
+@dataclass
+class QueueEventRoutingArgs:
+    event_bus_name: pulumi.Input[str]
+    """The bus the rules go on: the partner bus named after the Genesys event source, or an
+    existing bus (``customEvents``)."""
+    routes: Sequence[QueueRouteArgs]
+    """One entry per configured queue."""
+    create_event_bus: bool = False
+    """Create ``event_bus_name`` as the partner event bus of the source of the same name."""
+    rule_name_prefix: str = "gqe-"
+    """Every rule's name starts with this; it scopes the dead-letter queue's policy when the
+    list of rule ARNs outgrows SQS's policy size."""
+    dead_letter_queue: bool = True
+    """One standard SQS queue for events EventBridge could not deliver."""
+    maximum_event_age_seconds: int = 86400
+    """How long EventBridge keeps retrying an event (60–86400)."""
+    maximum_retry_attempts: int = 185
+    """How many times EventBridge retries an event (0–185)."""
+    archive_retention_days: int | None = 7
+    """Archive every event on the bus for replay; None for no archive."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Applied to every taggable resource."""
+
+
+class QueueEventRouting(pulumi.ComponentResource):
+    """Genesys conversation events for chosen queues, routed to Lambda functions."""
+
+    event_bus_name: pulumi.Output[str]
+    """The name of the bus the rules are on."""
+    routes: pulumi.Output[dict[str, Any]]
+    """Queue id → ``{queueName, ruleName, ruleArn, targetArn, eventPattern, enabled}``."""
+    dead_letter_queue_arn: pulumi.Output[str | None]
+    archive_name: pulumi.Output[str | None]
+
+    def __init__(
+        self, name: str, args: QueueEventRoutingArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("genesys-queue-events:routing:QueueEventRouting", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags) or None
+
+        if args.create_event_bus:
+            # A partner bus must carry the source's exact name; events to a source with no
+            # associated bus are dropped.
+            bus = aws.cloudwatch.EventBus(
+                f"{name}-partner-bus",
+                name=args.event_bus_name,
+                event_source_name=args.event_bus_name,
+                tags=tags,
+                opts=child,
+            )
+            bus_name: pulumi.Output[str] = bus.name
+            bus_arn: pulumi.Output[str] = bus.arn
+        else:
+            bus_name = pulumi.Output.from_input(args.event_bus_name)
+            bus_arn = aws.cloudwatch.get_event_bus_output(name=bus_name, opts=pulumi.InvokeOutputOptions(parent=self)).arn
+
+        dlq = None
+        if args.dead_letter_queue:
+            dlq = aws.sqs.Queue(
+                f"{name}-dead-letters",
+                message_retention_seconds=DLQ_RETENTION_SECONDS,
+                sqs_managed_sse_enabled=True,
+                tags=tags,
+                opts=child,
+            )
+
+        retry_policy = aws.cloudwatch.EventTargetRetryPolicyArgs(
+            maximum_event_age_in_seconds=args.maximum_event_age_seconds,
+            maximum_retry_attempts=args.maximum_retry_attempts,
+        )
+        rules: list[aws.cloudwatch.EventRule] = []
+        routes: list[pulumi.Output[tuple[str, dict[str, Any]]]] = []
+        for route in args.routes:
+            rule = aws.cloudwatch.EventRule(
+                f"{name}-{route.name}",
+                name=f"{args.rule_name_prefix}{route.name}"[:RULE_NAME_MAX],
+                event_bus_name=bus_name,
+                event_pattern=route.event_pattern,
+                state="ENABLED" if route.enabled else "DISABLED",
+                description=pulumi.Output.concat(
+                    "Genesys conversation events for queue ", route.queue_name, " (", route.queue_id, ")"
+                ),
+                tags=tags,
+                opts=child,
+            )
+            aws.cloudwatch.EventTarget(
+                f"{name}-{route.name}",
+                rule=rule.name,
+                event_bus_name=bus_name,
+                arn=route.target_arn,
+                retry_policy=retry_policy,
+                dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=dlq.arn)
+                if dlq
+                else None,
+                opts=child,
+            )
+            aws.lambda_.Permission(
+                f"{name}-{route.name}",
+                action="lambda:InvokeFunction",
+                function=route.function_arn,
+                qualifier=route.qualifier,
+                principal=EVENTS_PRINCIPAL,
+                source_arn=rule.arn,
+                opts=child,
+            )
+            rules.append(rule)
+            routes.append(_route_output(route, rule))
+
+        dead_letter_queue_arn: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+        if dlq is not None and rules:
+            aws.sqs.QueuePolicy(
+                f"{name}-dead-letters",
+                queue_url=dlq.url,
+                policy=pulumi.Output.all(dlq.arn, *(r.arn for r in rules)).apply(
+                    lambda arns: dead_letter_queue_policy(arns[0], arns[1:], args.rule_name_prefix)
+                ),
+                opts=child,
+            )
+            dead_letter_queue_arn = dlq.arn
+
+        archive_name: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+        if args.archive_retention_days is not None:
+            archive = aws.cloudwatch.EventArchive(
+                f"{name}-archive",
+                event_source_arn=bus_arn,
+                retention_days=args.archive_retention_days,
+                description="Every event on the bus, for replay after a failed delivery",
+                opts=child,
+            )
+            archive_name = archive.name
+
+        self.event_bus_name = bus_name
+        self.routes = pulumi.Output.all(*routes).apply(dict)
+        self.dead_letter_queue_arn = dead_letter_queue_arn
+        self.archive_name = archive_name
+        self.register_outputs(
+            {
+                "event_bus_name": self.event_bus_name,
+                "routes": self.routes,
+                "dead_letter_queue_arn": self.dead_letter_queue_arn,
+                "archive_name": self.archive_name,
+            }
+        )
+
+
+def _route_output(
+    route: QueueRouteArgs, rule: aws.cloudwatch.EventRule
+) -> pulumi.Output[tuple[str, dict[str, Any]]]:
+    return pulumi.Output.all(
+        route.queue_id, route.queue_name, rule.name, rule.arn, route.event_pattern
+    ).apply(
+        lambda v: (
+            v[0],
+            {
+                "queueName": v[1],
+                "ruleName": v[2],
+                "ruleArn": v[3],
+                "targetArn": route.target_arn,
+                "eventPattern": v[4],
+                "enabled": route.enabled,
+            },
+        )
+    )

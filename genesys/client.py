@@ -1,0 +1,299 @@
+"""GenesysClient: the few Platform API calls this project makes, on one requests Session.
+
+Retries are urllib3's (`Retry` on the session's `HTTPAdapter`): 429 honouring ``Retry-After``,
+502/503/504 and connection errors, bounded in attempts and in how long one wait may be. A
+``Retry-After`` longer than that bound fails at once with a message that says so, rather than
+holding a deployment hostage. Every request has a timeout.
+
+Errors are :class:`GenesysError` with a message a user can act on. Neither the client secret
+nor the token ever appears in a message or a log line.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from genesys.regions import GenesysEndpoints
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+MAX_PAGES = 1000
+
+# Which role permission each endpoint family needs (reference section 3).
+PERMISSIONS = {
+    "/api/v2/integrations": "integrations:integration:view",
+    "/api/v2/routing/queues": "routing:queue:view",
+}
+
+
+class GenesysError(RuntimeError):
+    """A Genesys call failed; the message says what to do about it."""
+
+
+class GenesysAuthError(GenesysError):
+    """The OAuth client's credentials were refused."""
+
+
+class GenesysPermissionError(GenesysError):
+    """The OAuth client's role lacks a permission."""
+
+
+class GenesysNotFound(GenesysError):
+    """The requested object does not exist (404)."""
+
+
+@dataclass(frozen=True)
+class Page:
+    entities: list[dict[str, Any]]
+    page_count: int
+
+
+class RetryAfterTooLong(GenesysError):
+    """Genesys asked to wait longer than this client will."""
+
+
+@dataclass(frozen=True)
+class RetryBounds:
+    """How hard the client tries before it gives up. The worst case for one call is about
+    ``attempts × (max(longest_wait, backoff_max) + read timeout)``."""
+
+    attempts: int = 5
+    """Retries after the first try, for 429, 502/503/504 and connection errors."""
+    backoff_factor: float = 0.5
+    backoff_max: float = 8.0
+    longest_wait: float = 30.0
+    """The longest ``Retry-After`` honoured; a longer one fails the call at once."""
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+
+
+class _BoundedRetry(Retry):
+    """urllib3's Retry, but a ``Retry-After`` beyond the bound ends the call with a message
+    instead of being silently shortened (urllib3 clamps it) and retried too early."""
+
+    longest_wait: float = RetryBounds.longest_wait
+
+    def new(self, **kw: Any) -> _BoundedRetry:
+        retry = super().new(**kw)
+        retry.longest_wait = self.longest_wait
+        return retry
+
+    def sleep_for_retry(self, response: Any) -> bool:
+        wanted = self.get_retry_after(response)
+        if wanted is not None and wanted > self.longest_wait:
+            raise RetryAfterTooLong(
+                f"Genesys is rate-limiting this OAuth client and asked to wait {wanted:.0f} s "
+                f"(Retry-After), longer than the {self.longest_wait:.0f} s this tool waits. "
+                "Another job may be using the same client: try again later, or give this stack "
+                "its own OAuth client."
+            )
+        return super().sleep_for_retry(response)
+
+
+def _session(bounds: RetryBounds) -> requests.Session:
+    retry = _BoundedRetry(
+        total=bounds.attempts,
+        connect=bounds.attempts,
+        read=bounds.attempts,
+        status=bounds.attempts,
+        other=0,
+        status_forcelist=(429, 502, 503, 504),
+        # The token request is a POST; getting a second token is harmless.
+        allowed_methods=frozenset({"GET", "POST"}),
+        backoff_factor=bounds.backoff_factor,
+        backoff_max=bounds.backoff_max,
+        respect_retry_after_header=True,
+        retry_after_max=int(1e9),  # our own bound applies, see _BoundedRetry
+        raise_on_status=False,  # the last response comes back and becomes a clear message
+    )
+    retry.longest_wait = bounds.longest_wait
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+@dataclass
+class _Token:
+    value: str
+    expires_at: float
+
+
+class GenesysClient:
+    """A client-credentials client for the Genesys Cloud Platform API."""
+
+    def __init__(
+        self,
+        endpoints: GenesysEndpoints,
+        client_id: str,
+        client_secret: str,
+        bounds: RetryBounds | None = None,
+    ) -> None:
+        self.endpoints = endpoints
+        self.bounds = bounds or RetryBounds()
+        self._credentials = (client_id, client_secret)
+        self._session = _session(self.bounds)
+        self._token: _Token | None = None
+        self._token_lock = threading.Lock()
+
+    def __repr__(self) -> str:  # never show the credentials
+        return f"GenesysClient(api_url={self.endpoints.api_url!r})"
+
+    # -- token ----------------------------------------------------------------------------
+
+    def _fetch_token(self) -> _Token:
+        url = f"{self.endpoints.login_url}/oauth/token"
+        response = self._send(
+            "POST",
+            url,
+            auth=requests.auth.HTTPBasicAuth(*self._credentials),
+            data={"grant_type": "client_credentials"},
+        )
+        if response.status_code in (400, 401, 403):
+            raise GenesysAuthError(
+                f"Genesys login ({urlsplit(url).netloc}) refused the OAuth client "
+                f"(HTTP {response.status_code}: {_error_text(response)}). Check genesys:clientId "
+                "and genesys:clientSecret (or GENESYS_CLIENT_ID / GENESYS_CLIENT_SECRET), that "
+                "the client uses the Client Credentials grant, and that genesys:region is the "
+                "organisation's region."
+            )
+        body = self._json(response, "POST", "/oauth/token")
+        token = body.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise GenesysError("Genesys login answered without an access_token")
+        expires_in = float(body.get("expires_in") or 0)
+        return _Token(token, time.monotonic() + max(expires_in - 60, 0))
+
+    def _bearer(self, refresh: bool = False) -> str:
+        with self._token_lock:
+            if refresh or self._token is None or time.monotonic() >= self._token.expires_at:
+                self._token = self._fetch_token()
+            return self._token.value
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        path = urlsplit(url).path
+        timeout = (self.bounds.connect_timeout, self.bounds.read_timeout)
+        try:
+            response = self._session.request(method, url, timeout=timeout, **kwargs)
+        except RetryAfterTooLong:
+            raise
+        except requests.RequestException as e:
+            raise GenesysError(
+                f"{method} {path}: could not reach Genesys at {urlsplit(url).netloc} after "
+                f"{self.bounds.attempts + 1} attempts ({_reason(e)}). Check genesys:region / "
+                "genesys:apiUrl and the network path to Genesys Cloud."
+            ) from None
+        log.debug("%s %s -> %s", method, path, response.status_code)
+        return response
+
+    def get(self, path: str, params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None) -> Any:
+        """GET an API path (``/api/v2/...``) and return its JSON body."""
+        url = path if path.startswith("http") else f"{self.endpoints.api_url}{path}"
+        response = self._send("GET", url, params=params, headers=self._auth_header())
+        if response.status_code == 401:
+            # The token may have been revoked or expired early: one fresh token, one more try.
+            response = self._send("GET", url, params=params, headers=self._auth_header(refresh=True))
+        return self._json(response, "GET", urlsplit(url).path)
+
+    def _auth_header(self, refresh: bool = False) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._bearer(refresh)}", "Accept": "application/json"}
+
+    def _json(self, response: requests.Response, method: str, path: str) -> Any:
+        status = response.status_code
+        if status == 401:
+            raise GenesysAuthError(
+                f"{method} {path}: Genesys refused the OAuth token (401) even after a fresh login. "
+                "The OAuth client may have been deleted or its credentials rotated: check "
+                "genesys:clientId and genesys:clientSecret."
+            )
+        if status == 403:
+            permission = next((p for prefix, p in PERMISSIONS.items() if path.startswith(prefix)), None)
+            need = f"the permission {permission}" if permission else "the permission this call needs"
+            raise GenesysPermissionError(
+                f"{method} {path}: forbidden (403). The OAuth client's role lacks {need}; grant it "
+                "in Genesys Cloud under Admin > Roles / Permissions, then run again."
+            )
+        if status == 404:
+            raise GenesysNotFound(f"{method} {path}: not found (404): {_error_text(response)}")
+        if status == 429:
+            raise GenesysError(
+                f"{method} {path}: still rate-limited (429) after {self.bounds.attempts + 1} "
+                "attempts; try again later or give this stack its own OAuth client."
+            )
+        if status >= 400:
+            raise GenesysError(f"{method} {path}: HTTP {status}: {_error_text(response)}")
+        try:
+            return response.json()
+        except ValueError:
+            raise GenesysError(
+                f"{method} {path}: HTTP {status} but the body is not JSON "
+                f"({response.headers.get('Content-Type', 'no content type')}); is genesys:apiUrl "
+                "pointing at the Platform API?"
+            ) from None
+
+    def pages(
+        self, path: str, params: Sequence[tuple[str, Any]] = (), page_size: int = PAGE_SIZE
+    ) -> Iterator[Page]:
+        """Yield each page (its ``entities`` and ``pageCount``), following ``nextUri`` (or ``pageNumber`` up to
+        ``pageCount``). A page that repeats, or more than MAX_PAGES pages, is an error."""
+        query: list[tuple[str, Any]] = [*params, ("pageSize", page_size), ("pageNumber", 1)]
+        target: str = path
+        seen: set[str] = set()
+        for number in range(1, MAX_PAGES + 1):
+            body = self.get(target, query if number == 1 or target == path else None)
+            entities = body.get("entities") or []
+            page_count = int(body.get("pageCount") or 0)
+            yield Page(entities, page_count)
+            next_uri = body.get("nextUri")
+            if not entities or number >= page_count and not next_uri:
+                return
+            if next_uri:
+                if next_uri in seen:
+                    raise GenesysError(f"GET {path}: Genesys paging loops back to {next_uri}")
+                seen.add(next_uri)
+                target = next_uri
+            elif number < page_count:
+                query = [*params, ("pageSize", page_size), ("pageNumber", number + 1)]
+            else:
+                return
+        raise GenesysError(f"GET {path}: more than {MAX_PAGES} pages; narrow the request")
+
+
+def _error_text(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return (response.text or response.reason or "").strip()[:200]
+    if isinstance(body, dict):
+        return str(body.get("message") or body.get("error_description") or body.get("error") or body)[:300]
+    return str(body)[:300]
+
+
+def _reason(e: requests.RequestException) -> str:
+    if isinstance(e, requests.Timeout):
+        return "timed out"
+    if isinstance(e, requests.ConnectionError):
+        return "connection failed"
+    return type(e).__name__
+
+
+@functools.lru_cache(maxsize=8)
+def shared_client(endpoints: GenesysEndpoints, client_id: str, client_secret: str) -> GenesysClient:
+    """One client, and so one token, per process and OAuth client: the provider host runs
+    every dynamic resource of a deployment in one process."""
+    return GenesysClient(endpoints, client_id, client_secret)

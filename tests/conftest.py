@@ -1,0 +1,9 @@
+"""Tests import the program's modules from the repository root, as the Pulumi engine does."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for path in (ROOT, ROOT / "tests"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))

@@ -1,0 +1,179 @@
+"""Run the whole Pulumi program under Pulumi's own mock runtime and record what it registers.
+
+The mocks answer the AWS invokes and give resources plausible outputs (ARNs built the way AWS
+builds them). Under mocks the Genesys dynamic providers are not run (the engine would run
+them); their outputs here come from the same fixture the Genesys API double serves, computed
+the way the providers compute them. The providers themselves are tested against the double.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = json.loads((ROOT / "tests" / "fixtures" / "genesys.json").read_text())
+PROJECT = "genesys-queue-events"
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+ORG_ID = FIXTURE["organization"]["id"]
+INTEGRATION = FIXTURE["integrations"][0]
+SOURCE = f"aws.partner/genesys.com/cloud/{ORG_ID}/{INTEGRATION['config']['properties']['eventSourceSuffix']}"
+QUEUES_BY_ID = {q["id"]: q for q in FIXTURE["queues"]}
+QUEUES_BY_NAME = {q["name"].casefold(): q for q in FIXTURE["queues"]}
+FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:conversation-ended"
+
+
+@dataclass
+class Registered:
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+@dataclass
+class ProgramRun:
+    resources: list[Registered] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    exports: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[Registered]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str) -> Registered:
+        found = self.of_type(type_)
+        assert len(found) == 1, f"expected one {type_}, found {len(found)}"
+        return found[0]
+
+
+def _queue(entity: dict[str, Any]) -> dict[str, Any]:
+    return {"id": entity["id"], "name": entity["name"], "division": dict(entity["division"])}
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    def __init__(self, run: ProgramRun, event_source_missing: bool = False) -> None:
+        self.run = run
+        self.event_source_missing = event_source_missing
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        inputs = dict(args.inputs)
+        outs = dict(inputs)
+        arn = f"arn:aws:events:{REGION}:{ACCOUNT}"
+        if args.typ == "aws:cloudwatch/eventBus:EventBus":
+            outs["arn"] = f"{arn}:event-bus/{inputs['name']}"
+        elif args.typ == "aws:cloudwatch/eventRule:EventRule":
+            outs["arn"] = f"{arn}:rule/{inputs['eventBusName']}/{inputs['name']}"
+        elif args.typ == "aws:sqs/queue:Queue":
+            outs["arn"] = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{args.name}"
+            outs["url"] = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{args.name}"
+        elif args.typ == "aws:cloudwatch/eventArchive:EventArchive":
+            outs["name"] = f"{args.name}-0a1b2c3"
+            outs["arn"] = f"{arn}:archive/{outs['name']}"
+        elif args.typ == "pulumi-python:dynamic/genesys:Queues":
+            queues = {i: _queue(QUEUES_BY_ID[i]) for i in inputs.get("queue_ids", [])}
+            queues.update({n: _queue(QUEUES_BY_NAME[n.casefold()]) for n in inputs.get("queue_names", [])})
+            outs["queues"] = queues
+        elif args.typ == "pulumi-python:dynamic/genesys:EventBridgeIntegration":
+            props = INTEGRATION["config"]["properties"]
+            outs.update(
+                integration_id=INTEGRATION["id"],
+                integration_name=INTEGRATION["name"],
+                intended_state=INTEGRATION["intendedState"],
+                reported_state=INTEGRATION["reportedState"]["code"],
+                org_id=ORG_ID,
+                event_source_suffix=props["eventSourceSuffix"],
+                topics=sorted(props["eventFilter"]),
+                event_source_name=SOURCE,
+                event_source_arn=f"arn:aws:events:{REGION}::event-source/{SOURCE}",
+            )
+        self.run.resources.append(Registered(args.typ, args.name, inputs, outs))
+        return f"{args.name}-id", outs
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> dict[str, Any]:
+        self.run.calls.append((args.token, dict(args.args)))
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci", "userId": "AIDA"}
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"region": REGION, "name": REGION, "id": REGION}
+        if args.token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+        if args.token == "aws:cloudwatch/getEventSource:getEventSource":
+            if self.event_source_missing:
+                # As the engine reports a failed data source: a failure, not a crash.
+                return {}, [("namePrefix", "no matching Partner Event Source found")]  # type: ignore[return-value]
+            name = args.args["namePrefix"]
+            return {"name": name, "state": "PENDING", "arn": f"arn:aws:events:{REGION}::event-source/{name}"}
+        if args.token == "aws:cloudwatch/getEventBus:getEventBus":
+            name = args.args["name"]
+            return {"name": name, "arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{name}"}
+        raise NotImplementedError(args.token)
+
+
+def stack_config(values: Mapping[str, Any]) -> dict[str, str]:
+    """Config as the Pulumi CLI hands it to a program: keys namespaced, structured values as
+    JSON text, plain strings as they are."""
+    out: dict[str, str] = {}
+    for key, value in values.items():
+        full = key if ":" in key else f"{PROJECT}:{key}"
+        out[full] = value if isinstance(value, str) else json.dumps(value)
+    return out
+
+
+def base_config(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "aws:region": REGION,
+        "genesys:region": "eu-west-1",
+        "genesys:clientId": "test-client-id",
+        "genesys:clientSecret": "test-client-secret",
+        "target": FUNCTION,
+        "queues": [
+            "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+            {"name": "Billing", "target": f"{FUNCTION}-billing:live"},
+            {"name": "Sales Overflow", "enabled": False},
+        ],
+    }
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def run_program(
+    values: Mapping[str, Any],
+    *,
+    secret_keys: tuple[str, ...] = ("genesys:clientSecret",),
+    stack: str = "dev",
+    event_source_missing: bool = False,
+    record: ProgramRun | None = None,
+) -> ProgramRun:
+    """Run __main__.py under mocks with this config; raise what the program raises.
+    Pass ``record`` to see what was registered even when the program fails."""
+    run = ProgramRun() if record is None else record
+    pulumi.runtime.set_mocks(
+        RecordingMocks(run, event_source_missing), project=PROJECT, stack=stack, preview=False
+    )
+    pulumi.runtime.set_all_config(stack_config(values), list(secret_keys))
+    exported: dict[str, Any] = {}
+    real_export = pulumi.export
+
+    def capture(name: str, value: Any) -> None:
+        exported[name] = value
+        real_export(name, value)
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[Any]:
+        pulumi.export = capture  # type: ignore[assignment]
+        try:
+            runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
+        finally:
+            pulumi.export = real_export  # type: ignore[assignment]
+        return pulumi.Output.all(**exported).apply(run.exports.update)
+
+    program()
+    return run

@@ -1,0 +1,114 @@
+import json
+
+import pytest
+
+from components import patterns
+
+SOURCE = "aws.partner/genesys.com/cloud/0b5c1c3e-6a0e-4a5d-9a43-5f2b3c4d5e6f/dev-events"
+QUEUE = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+
+
+def test_seed_tutorial_custom_shape_is_reproduced_exactly():
+    # The seed tutorial's put_rule pattern, as it wrote it.
+    seed = {
+        "source": ["com.genesyscloud.platform"],
+        "detail-type": ["conversation.end"],
+        "detail": {"queueId": [QUEUE]},
+    }
+    built = patterns.custom_pattern("com.genesyscloud.platform", ["conversation.end"], "detail.queueId", QUEUE)
+    assert built == seed
+    assert json.loads(patterns.serialise(built)) == seed
+
+
+def test_conversation_end_preset_is_user_end_or_abandoned_acd_end_for_the_queue():
+    p = patterns.genesys_pattern(SOURCE, QUEUE, patterns.CONVERSATION_END_PRESET)
+    assert p["source"] == [SOURCE]
+    user_end, acd_end = p["$or"]
+    assert user_end == {
+        "detail-type": ["v2.detail.events.conversation.{id}.user.end"],
+        "detail": {"eventBody": {"queueId": [QUEUE]}},
+    }
+    assert acd_end == {
+        "detail-type": ["v2.detail.events.conversation.{id}.acd.end"],
+        "detail": {"eventBody": {"queueId": [QUEUE], "acdOutcome": ["ABANDON"]}},
+    }
+
+
+def test_explicit_topics_filter_on_the_queue_id_in_the_event_body():
+    topics = (patterns.topic_template("acw"), patterns.topic_template("user.end"))
+    p = patterns.genesys_pattern(SOURCE, QUEUE, topics)
+    assert p == {
+        "source": [SOURCE],
+        "detail-type": [
+            "v2.detail.events.conversation.{id}.acw",
+            "v2.detail.events.conversation.{id}.user.end",
+        ],
+        "detail": {"eventBody": {"queueId": [QUEUE]}},
+    }
+
+
+def test_serialisation_is_deterministic_whatever_the_construction_order():
+    a = {"source": ["s"], "detail": {"b": [1], "a": [2]}}
+    b = {"detail": {"a": [2], "b": [1]}, "source": ["s"]}
+    assert patterns.serialise(a) == patterns.serialise(b) == '{"detail":{"a":[2],"b":[1]},"source":["s"]}'
+
+
+@pytest.mark.parametrize(
+    ("topic", "message"),
+    [
+        ("conversation.end", "unknown topic"),
+        ("v2.detail.events.conversation.{id}.user.ended", "unknown topic"),
+        ("customer.end", "carries no eventBody.queueId"),
+        ("flow.end", "carries no eventBody.queueId"),
+    ],
+)
+def test_topics_that_cannot_route_per_queue_are_refused(topic, message):
+    with pytest.raises(patterns.TopicError, match=message):
+        patterns.topic_template(topic)
+
+
+def test_full_topic_templates_are_accepted():
+    full = "v2.detail.events.conversation.{id}.voicemail.end"
+    assert patterns.topic_template(full) == full
+
+
+def test_required_topics_are_the_union_of_every_selection():
+    got = patterns.required_topics([patterns.CONVERSATION_END_PRESET, (patterns.topic_template("acw"),)])
+    assert got == (
+        "v2.detail.events.conversation.{id}.acd.end",
+        "v2.detail.events.conversation.{id}.acw",
+        "v2.detail.events.conversation.{id}.user.end",
+    )
+
+
+def test_quota_pattern_size():
+    small = patterns.serialise({"source": ["s"]})
+    big = patterns.serialise({"source": ["x" * 2100]})
+    problems = patterns.quota_problems({"queues[0]": small, "queues[1]": big})
+    assert len(problems) == 1
+    assert problems[0].startswith("queues[1]: its event pattern is 2115 characters")
+    assert "2048" in problems[0]
+
+
+def test_quota_rules_per_bus_respects_a_raised_quota():
+    many = {f"queues[{i}]": patterns.serialise({"source": [str(i)]}) for i in range(301)}
+    (problem,) = patterns.quota_problems(many)
+    assert "301 rules" in problem and "rulesPerBusQuota" in problem
+    assert patterns.quota_problems(many, rules_per_bus=500) == []
+
+
+def test_quota_wildcard_rules():
+    wild = {f"q{i}": patterns.serialise({"detail": {"x": [{"wildcard": "a*"}]}}) for i in range(31)}
+    (problem,) = patterns.quota_problems(wild)
+    assert "31 rules use the 'wildcard' operator" in problem
+    assert patterns.quota_problems(dict(list(wild.items())[:30])) == []
+
+
+def test_the_longest_configurable_pattern_fits_the_quota():
+    every_topic = tuple(
+        patterns.topic_template(t) for t, routable in patterns.CONVERSATION_TOPICS.items() if routable
+    )
+    p = patterns.serialise(
+        patterns.genesys_pattern(patterns.LONGEST_GENESYS_SOURCE, patterns.LONGEST_QUEUE_ID, every_topic)
+    )
+    assert len(p) <= patterns.PATTERN_MAX_CHARS
