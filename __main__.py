@@ -8,15 +8,17 @@ stack config → settings (every problem at once, before any resource)
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
 import settings as config
 from components import patterns
+from components.partner_source import confirm_partner_source
 from components.routing import QueueEventRouting, QueueEventRoutingArgs, QueueRouteArgs
 from genesys.integration import EventBridgeIntegration, EventBridgeIntegrationArgs
 from genesys.queues import GenesysQueues, GenesysQueuesArgs
-from components.partner_source import confirm_partner_source
 
 try:
     stack = config.from_pulumi_config()
@@ -74,7 +76,8 @@ def event_pattern(route: config.QueueRoute, queue_id: pulumi.Output[str]) -> pul
 
 def route_args(route: config.QueueRoute) -> QueueRouteArgs:
     # One small Output per queue, taken from the resolved map once (see components/routing.py).
-    resolved = queues.queues.apply(lambda q, ref=route.queue.reference: q[ref])
+    reference = route.queue.reference
+    resolved: pulumi.Output[dict[str, Any]] = queues.queues.apply(lambda q: q[reference])
     queue_id: pulumi.Output[str] = resolved.apply(lambda q: q["id"])
     return QueueRouteArgs(
         name=route.queue.resource_name,

@@ -44,6 +44,8 @@ RETRY_KEYS = ("maximumEventAgeSeconds", "maximumRetryAttempts")
 ARCHIVE_KEYS = ("retentionDays",)
 CUSTOM_EVENTS_KEYS = ("source", "detailTypes", "queueIdPath", "eventBus")
 
+# Keys whose value is always text, even when it looks like a number.
+STRING_KEYS = ("integration", "target", "eventBus", "genesys:region", "genesys:clientId")
 CREATE_BUS = "create"
 MAX_EVENT_AGE = (60, 86400)
 MAX_RETRY_ATTEMPTS = (0, 185)
@@ -173,9 +175,7 @@ class SettingsError(ValueError):
     def __init__(self, problems: Sequence[Problem], source: str = "stack configuration"):
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(
-            f"The {source} has {len(self.problems)} problem(s); nothing was deployed.\n{lines}"
-        )
+        super().__init__(f"The {source} has {len(self.problems)} problem(s); nothing was deployed.\n{lines}")
 
 
 _MISSING: Any = object()
@@ -248,9 +248,9 @@ def parse(
     project = {k: v for k, v in values.items() if ":" not in k}
     genesys_cfg = {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("genesys:")}
     c.unknown_keys("", project, PROJECT_KEYS)
-    for k in genesys_cfg:
+    for k, v in genesys_cfg.items():
         if k not in GENESYS_KEYS:
-            c.add(f"genesys:{k}", genesys_cfg[k], f"unknown key; {_suggest(k, GENESYS_KEYS)}")
+            c.add(f"genesys:{k}", v, f"unknown key; {_suggest(k, GENESYS_KEYS)}")
 
     if not aws_region:
         c.add(
@@ -275,10 +275,12 @@ def parse(
     default_target = None
     if "target" in project:
         default_target = _target(c, "target", project["target"], region)
-    default_topics = patterns.CONVERSATION_END_PRESET
+    default_topics: patterns.TopicSelection = patterns.CONVERSATION_END_PRESET
     if "topics" in project:
         if custom is not None:
-            c.add("topics", project["topics"], "does not apply with customEvents; use customEvents.detailTypes")
+            c.add(
+                "topics", project["topics"], "does not apply with customEvents; use customEvents.detailTypes"
+            )
         else:
             default_topics = _topics(c, "topics", project["topics"]) or default_topics
 
@@ -554,7 +556,9 @@ def _retry(c: _Collector, value: Any) -> RetryPolicy:
     default = RetryPolicy()
     age = default.maximum_event_age_seconds
     if "maximumEventAgeSeconds" in value:
-        age = c.integer("retry.maximumEventAgeSeconds", value["maximumEventAgeSeconds"], *MAX_EVENT_AGE) or age
+        age = (
+            c.integer("retry.maximumEventAgeSeconds", value["maximumEventAgeSeconds"], *MAX_EVENT_AGE) or age
+        )
     attempts = default.maximum_retry_attempts
     if "maximumRetryAttempts" in value:
         got = c.integer("retry.maximumRetryAttempts", value["maximumRetryAttempts"], *MAX_RETRY_ATTEMPTS)
@@ -618,7 +622,11 @@ def _custom_events(c: _Collector, project: Mapping[str, Any]) -> CustomEvents | 
     detail_types = value.get("detailTypes")
     if isinstance(detail_types, str):
         detail_types = [detail_types]
-    if not isinstance(detail_types, list) or not detail_types or not all(isinstance(d, str) and d for d in detail_types):
+    if (
+        not isinstance(detail_types, list)
+        or not detail_types
+        or not all(isinstance(d, str) and d for d in detail_types)
+    ):
         c.add("customEvents.detailTypes", detail_types, 'must be a non-empty list, e.g. ["conversation.end"]')
         ok = False
     path = value.get("queueIdPath")
@@ -633,7 +641,7 @@ def _custom_events(c: _Collector, project: Mapping[str, Any]) -> CustomEvents | 
             'must name the existing bus your events are published to, e.g. "default"',
         )
         ok = False
-    if not ok:
+    if not ok or not isinstance(detail_types, list):
         return None
     return CustomEvents(str(source), tuple(str(d) for d in detail_types), str(path), str(bus))
 
@@ -678,9 +686,8 @@ def decode_pulumi_config(raw: Mapping[str, str], project: str = PROJECT) -> dict
         except (TypeError, ValueError):
             values[short] = text
         # A bare id or name that happens to parse as a number stays the string it was.
-        if isinstance(values[short], int | float) and not isinstance(values[short], bool):
-            if short in ("integration", "target", "eventBus", "genesys:region", "genesys:clientId"):
-                values[short] = text
+        if short in STRING_KEYS and not isinstance(values[short], str):
+            values[short] = text
     return values
 
 
@@ -694,9 +701,7 @@ def from_pulumi_config() -> Settings:
     secret_keys = set(runtime_config.get_config_secret_keys_env())
     secret_keys.update(k for k in raw if runtime_config.is_config_secret(k))
     values = decode_pulumi_config(raw)
-    region = (
-        values.get("aws:region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    )
+    region = values.get("aws:region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     return parse(values, aws_region=region, secret_keys=sorted(secret_keys))
 
 
@@ -730,8 +735,9 @@ def load_stack_file(path: str | Path, project: str = PROJECT) -> tuple[dict[str,
         short = name if namespace == project else str(key)
         if isinstance(value, Mapping) and set(value) == {"secure"}:
             secrets.append(str(key) if namespace != project else f"{project}:{name}")
-            value = "(secret)"
-        values[short] = value
+            values[short] = "(secret)"
+        else:
+            values[short] = value
     return values, secrets
 
 

@@ -28,7 +28,7 @@ async def _confirmed(name: str) -> str:
         ) from None
     if found is None or found.name != name or found.state == "DELETED":
         raise PartnerSourceMissing(
-            f"The partner event source {name} is {found and found.state or 'missing'} in this AWS account "
+            f"The partner event source {name} is {(found and found.state) or 'missing'} in this AWS account "
             f"(found {found and found.name!r}). Re-save the integration in Genesys to create it again."
         )
     return name

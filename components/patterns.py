@@ -145,9 +145,7 @@ def uses_wildcard(pattern: Any) -> bool:
     return False
 
 
-def quota_problems(
-    patterns: Mapping[str, str], rules_per_bus: int = RULES_PER_BUS_DEFAULT
-) -> list[str]:
+def quota_problems(patterns: Mapping[str, str], rules_per_bus: int = RULES_PER_BUS_DEFAULT) -> list[str]:
     """Check serialised patterns (keyed by the config path of the queue they serve) against
     EventBridge's quotas. Returns one message per broken quota; empty when all fit."""
     problems = [

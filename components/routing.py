@@ -100,7 +100,9 @@ class QueueEventRouting(pulumi.ComponentResource):
             bus_arn: pulumi.Output[str] = bus.arn
         else:
             bus_name = pulumi.Output.from_input(args.event_bus_name)
-            bus_arn = aws.cloudwatch.get_event_bus_output(name=bus_name, opts=pulumi.InvokeOutputOptions(parent=self)).arn
+            bus_arn = aws.cloudwatch.get_event_bus_output(
+                name=bus_name, opts=pulumi.InvokeOutputOptions(parent=self)
+            ).arn
 
         dlq = None
         if args.dead_letter_queue:

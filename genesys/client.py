@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -249,8 +250,9 @@ class GenesysClient:
     def pages(
         self, path: str, params: Sequence[tuple[str, Any]] = (), page_size: int = PAGE_SIZE
     ) -> Iterator[Page]:
-        """Yield each page (its ``entities`` and ``pageCount``), following ``nextUri`` (or ``pageNumber`` up to
-        ``pageCount``). A page that repeats, or more than MAX_PAGES pages, is an error."""
+        """Yield each page (its ``entities`` and ``pageCount``), following ``nextUri`` (or
+        ``pageNumber`` up to ``pageCount``). A page that repeats, or more than MAX_PAGES pages,
+        is an error."""
         query: list[tuple[str, Any]] = [*params, ("pageSize", page_size), ("pageNumber", 1)]
         target: str = path
         seen: set[str] = set()
@@ -260,7 +262,7 @@ class GenesysClient:
             page_count = int(body.get("pageCount") or 0)
             yield Page(entities, page_count)
             next_uri = body.get("nextUri")
-            if not entities or number >= page_count and not next_uri:
+            if not entities or (number >= page_count and not next_uri):
                 return
             if next_uri:
                 if next_uri in seen:
@@ -285,8 +287,14 @@ def _error_text(response: requests.Response) -> str:
 
 
 def _reason(e: requests.RequestException) -> str:
-    if isinstance(e, requests.Timeout):
+    # Exhausted retries arrive as a ConnectionError wrapping urllib3's MaxRetryError; its
+    # reason says what actually happened on the last try.
+    cause = e.args[0] if e.args else None
+    last = getattr(cause, "reason", cause)
+    if isinstance(e, requests.Timeout) or isinstance(last, urllib3.exceptions.TimeoutError):
         return "timed out"
+    if isinstance(last, urllib3.exceptions.NewConnectionError):
+        return "connection refused"
     if isinstance(e, requests.ConnectionError):
         return "connection failed"
     return type(e).__name__

@@ -16,7 +16,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from components.patterns import GENESYS_SOURCE_PREFIX
-from genesys.client import GenesysClient, GenesysError
+from genesys.client import GenesysClient, GenesysError, GenesysNotFound
 from genesys.provider import GenesysProvider
 
 INTEGRATION_TYPE = "amazon-eventbridge-source"
@@ -36,6 +36,8 @@ OUTPUT_KEYS = (
     "reported_state",
     "org_id",
     "event_source_suffix",
+    "genesys_aws_account_id",
+    "genesys_aws_region",
     "topics",
     "event_source_name",
     "event_source_arn",
@@ -65,7 +67,7 @@ def find_integration(client: GenesysClient, reference: str | None) -> dict[str, 
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise GenesysError(
+            raise GenesysNotFound(
                 f"integration {reference!r}: no Amazon EventBridge integration has that id or name. "
                 f"The organisation's EventBridge integrations: {listing}. Set `integration` to one "
                 "of them."
@@ -127,6 +129,10 @@ class IntegrationProvider(GenesysProvider):
                 source,
             ),
         }
+
+    def inspect_existing(self, id_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        # The integration this resource verified, even if it is no longer the only enabled one.
+        return self.inspect({**inputs, "integration": id_})
 
     def failures(self, inputs: dict[str, Any], facts: dict[str, Any]) -> list[tuple[str, str]]:
         name = f"'{facts['integration_name']}' ({facts['integration_id']})"
@@ -234,7 +240,5 @@ class EventBridgeIntegration(Resource, module="genesys", name="EventBridgeIntegr
             "required_topics": args.required_topics,
             "event_bus_name": args.event_bus_name,
         }
-        props.update(
-            dict.fromkeys(OUTPUT_KEYS + ("genesys_aws_account_id", "genesys_aws_region"))
-        )
+        props.update(dict.fromkeys(OUTPUT_KEYS))
         super().__init__(IntegrationProvider(), name, props, opts)

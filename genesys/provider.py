@@ -129,6 +129,10 @@ class GenesysProvider(ResourceProvider):
         Raises GenesysError when the object cannot be found or read."""
         raise NotImplementedError
 
+    def inspect_existing(self, id_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Like :meth:`inspect`, for a resource that exists: on a refresh, follow its id."""
+        return self.inspect(inputs)
+
     def failures(self, inputs: dict[str, Any], facts: dict[str, Any]) -> list[tuple[str, str]]:
         """Judge the facts against what the stack needs: (input property, reason) pairs."""
         raise NotImplementedError
@@ -157,13 +161,9 @@ class GenesysProvider(ResourceProvider):
             return CheckResult(inputs, [CheckFailure(self.input_keys[0], str(e))])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = sorted(
-            k for k in set(olds) | set(news) if k != PROVIDER_KEY and olds.get(k) != news.get(k)
-        )
+        changed = sorted(k for k in set(olds) | set(news) if k != PROVIDER_KEY and olds.get(k) != news.get(k))
         replaces = [k for k in changed if k in self.replace_on]
-        return DiffResult(
-            changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False
-        )
+        return DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         # Verified again, not taken from check(): time passes between a preview and an up.
@@ -178,7 +178,7 @@ class GenesysProvider(ResourceProvider):
         # refresh diff, and the next preview's check() says what to fix.
         inputs = inputs_of(props, self.input_keys)
         try:
-            facts = self.inspect(inputs)
+            facts = self.inspect_existing(id_, inputs)
         except GenesysNotFound:
             return ReadResult("", {})
         return ReadResult(id_, {**inputs, **facts})

@@ -84,7 +84,9 @@ class QueueDirectory:
         return {str(q["name"]).casefold(): q for q in self.listing if str(q["name"]).casefold() in wanted}
 
 
-def resolve(client: GenesysClient, ids: list[str], names: list[str]) -> tuple[dict[str, Queue], list[tuple[str, str]]]:
+def resolve(
+    client: GenesysClient, ids: list[str], names: list[str]
+) -> tuple[dict[str, Queue], list[tuple[str, str]]]:
     """Resolve configured references → (queues by reference, failures)."""
     directory = QueueDirectory(client)
     named = directory.by_names(names)
@@ -103,7 +105,8 @@ def resolve(client: GenesysClient, ids: list[str], names: list[str]) -> tuple[di
         failures.append(
             (
                 "queue_names" if missing_names else "queue_ids",
-                f"{len(lines)} configured queue(s) not found: " + "; ".join(lines)
+                f"{len(lines)} configured queue(s) not found: "
+                + "; ".join(lines)
                 + ". Fix the queues list (names are as shown in Admin > Queues).",
             )
         )

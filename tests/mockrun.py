@@ -97,7 +97,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self.run.resources.append(Registered(args.typ, args.name, inputs, outs))
         return f"{args.name}-id", outs
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> dict[str, Any]:
+    def call(  # type: ignore[override]  # the SDK accepts a plain dict, as its own docs show
+        self, args: pulumi_mocks.MockCallArgs
+    ) -> dict[str, Any] | tuple[dict[str, Any], list[tuple[str, str]]]:
         self.run.calls.append((args.token, dict(args.args)))
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci", "userId": "AIDA"}
@@ -108,7 +110,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         if args.token == "aws:cloudwatch/getEventSource:getEventSource":
             if self.event_source_missing:
                 # As the engine reports a failed data source: a failure, not a crash.
-                return {}, [("namePrefix", "no matching Partner Event Source found")]  # type: ignore[return-value]
+                return {}, [("namePrefix", "no matching Partner Event Source found")]
             name = args.args["namePrefix"]
             return {"name": name, "state": "PENDING", "arn": f"arn:aws:events:{REGION}::event-source/{name}"}
         if args.token == "aws:cloudwatch/getEventBus:getEventBus":
@@ -168,11 +170,11 @@ def run_program(
 
     @pulumi.runtime.test
     def program() -> pulumi.Output[Any]:
-        pulumi.export = capture  # type: ignore[assignment]
+        pulumi.export = capture
         try:
             runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
         finally:
-            pulumi.export = real_export  # type: ignore[assignment]
+            pulumi.export = real_export
         return pulumi.Output.all(**exported).apply(run.exports.update)
 
     program()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-
 from mockrun import FUNCTION, ProgramRun, base_config, run_program
 
 CARE = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
@@ -13,48 +12,173 @@ OTHER_REGION = "arn:aws:lambda:us-east-1:123456789012:function:conversation-ende
 
 # (case id, config overrides, fragments the message must contain: key path, value, fix)
 CASES = [
-    ("id-not-uuid", {"queues": ["1234"]}, ["queues[0].id = \"1234\"", "is not a Genesys queue id", "queues[0].name"]),
-    ("id-and-name", {"queues": [{"id": CARE, "name": "Billing"}]}, ["queues[0] =", "exactly one of id or name (not both)"]),
+    (
+        "id-not-uuid",
+        {"queues": ["1234"]},
+        ['queues[0].id = "1234"', "is not a Genesys queue id", "queues[0].name"],
+    ),
+    (
+        "id-and-name",
+        {"queues": [{"id": CARE, "name": "Billing"}]},
+        ["queues[0] =", "exactly one of id or name (not both)"],
+    ),
     ("neither-id-nor-name", {"queues": [{"enabled": True}]}, ["queues[0] =", "exactly one of id or name"]),
     ("same-id-twice", {"queues": [CARE, CARE.upper()]}, ["queues[1].id", "is listed already at queues[0]"]),
-    ("same-name-twice", {"queues": [{"name": "Billing"}, {"name": "billing"}]}, ["queues[1].name = \"billing\"", "listed already at queues[0]"]),
-    ("same-resource-name", {"queues": [{"name": "Billing Queue"}, {"name": "billing-queue"}]}, ["queues[1].name", "same resource name 'billing-queue'", "by id instead"]),
+    (
+        "same-name-twice",
+        {"queues": [{"name": "Billing"}, {"name": "billing"}]},
+        ['queues[1].name = "billing"', "listed already at queues[0]"],
+    ),
+    (
+        "same-resource-name",
+        {"queues": [{"name": "Billing Queue"}, {"name": "billing-queue"}]},
+        ["queues[1].name", "same resource name 'billing-queue'", "by id instead"],
+    ),
     ("no-target", {"target": None}, ["queues[0].target = (not set)", "set the stack-wide `target`"]),
-    ("target-not-lambda", {"target": "arn:aws:sqs:eu-west-1:123456789012:q"}, ["target = \"arn:aws:sqs", "not a Lambda function or alias ARN", "function:<name>"]),
-    ("target-other-region", {"target": OTHER_REGION}, ["target =", "is in us-east-1", "aws:region eu-west-1"]),
+    (
+        "target-not-lambda",
+        {"target": "arn:aws:sqs:eu-west-1:123456789012:q"},
+        ['target = "arn:aws:sqs', "not a Lambda function or alias ARN", "function:<name>"],
+    ),
+    (
+        "target-other-region",
+        {"target": OTHER_REGION},
+        ["target =", "is in us-east-1", "aws:region eu-west-1"],
+    ),
     ("target-version", {"target": f"{FUNCTION}:7"}, ["target =", "names version '7'", "alias"]),
-    ("queue-target-bad", {"queues": [{"id": CARE, "target": "lambda"}]}, ["queues[0].target = \"lambda\"", "not a Lambda"]),
-    ("target-other-account", {"target": "arn:aws:lambda:eu-west-1:999999999999:function:x"}, ["queues[0].target", "account 999999999999", "account 123456789012"]),
-    ("unknown-topic", {"topics": ["conversation.end"]}, ["topics[0] = \"conversation.end\"", "unknown topic", "user.end"]),
-    ("topic-without-queue", {"queues": [{"id": CARE, "topics": ["customer.end"]}]}, ["queues[0].topics[0]", "carries no eventBody.queueId"]),
+    (
+        "queue-target-bad",
+        {"queues": [{"id": CARE, "target": "lambda"}]},
+        ['queues[0].target = "lambda"', "not a Lambda"],
+    ),
+    (
+        "target-other-account",
+        {"target": "arn:aws:lambda:eu-west-1:999999999999:function:x"},
+        ["queues[0].target", "account 999999999999", "account 123456789012"],
+    ),
+    (
+        "unknown-topic",
+        {"topics": ["conversation.end"]},
+        ['topics[0] = "conversation.end"', "unknown topic", "user.end"],
+    ),
+    (
+        "topic-without-queue",
+        {"queues": [{"id": CARE, "topics": ["customer.end"]}]},
+        ["queues[0].topics[0]", "carries no eventBody.queueId"],
+    ),
     ("topics-empty", {"topics": []}, ["topics = []", "non-empty list"]),
-    ("retry-age-low", {"retry": {"maximumEventAgeSeconds": 30}}, ["retry.maximumEventAgeSeconds = 30", "from 60 to 86400"]),
-    ("retry-attempts-high", {"retry": {"maximumRetryAttempts": 200}}, ["retry.maximumRetryAttempts = 200", "from 0 to 185"]),
-    ("retry-not-number", {"retry": {"maximumRetryAttempts": "three"}}, ["retry.maximumRetryAttempts = \"three\"", "whole number"]),
-    ("retry-typo", {"retry": {"maximumRetries": 3}}, ["retry.maximumRetries = 3", "did you mean 'maximumRetryAttempts'"]),
+    (
+        "retry-age-low",
+        {"retry": {"maximumEventAgeSeconds": 30}},
+        ["retry.maximumEventAgeSeconds = 30", "from 60 to 86400"],
+    ),
+    (
+        "retry-attempts-high",
+        {"retry": {"maximumRetryAttempts": 200}},
+        ["retry.maximumRetryAttempts = 200", "from 0 to 185"],
+    ),
+    (
+        "retry-not-number",
+        {"retry": {"maximumRetryAttempts": "three"}},
+        ['retry.maximumRetryAttempts = "three"', "whole number"],
+    ),
+    (
+        "retry-typo",
+        {"retry": {"maximumRetries": 3}},
+        ["retry.maximumRetries = 3", "did you mean 'maximumRetryAttempts'"],
+    ),
     ("archive-zero", {"archive": {"retentionDays": 0}}, ["archive.retentionDays = 0", "at least 1"]),
     ("archive-typo", {"archive": {"retention": 7}}, ["archive.retention", "did you mean 'retentionDays'"]),
     ("unknown-key-queue", {"queue": [CARE]}, ["queue = ", "did you mean 'queues'"]),
-    ("unknown-key-deadletter", {"deadletterQueue": False}, ["deadletterQueue = false", "did you mean 'deadLetterQueue'"]),
-    ("unknown-queue-key", {"queues": [{"id": CARE, "enable": False}]}, ["queues[0].enable = false", "did you mean 'enabled'"]),
-    ("dlq-not-bool", {"deadLetterQueue": "yes"}, ["deadLetterQueue = \"yes\"", "true or false"]),
-    ("enabled-not-bool", {"queues": [{"id": CARE, "enabled": "no"}]}, ["queues[0].enabled = \"no\"", "true or false"]),
-    ("genesys-region", {"genesys:region": "moon-1"}, ["genesys:region = \"moon-1\"", "not a Genesys Cloud region", "mypurecloud.ie"]),
+    (
+        "unknown-key-deadletter",
+        {"deadletterQueue": False},
+        ["deadletterQueue = false", "did you mean 'deadLetterQueue'"],
+    ),
+    (
+        "unknown-queue-key",
+        {"queues": [{"id": CARE, "enable": False}]},
+        ["queues[0].enable = false", "did you mean 'enabled'"],
+    ),
+    ("dlq-not-bool", {"deadLetterQueue": "yes"}, ['deadLetterQueue = "yes"', "true or false"]),
+    (
+        "enabled-not-bool",
+        {"queues": [{"id": CARE, "enabled": "no"}]},
+        ['queues[0].enabled = "no"', "true or false"],
+    ),
+    (
+        "genesys-region",
+        {"genesys:region": "moon-1"},
+        ['genesys:region = "moon-1"', "not a Genesys Cloud region", "mypurecloud.ie"],
+    ),
     ("genesys-typo", {"genesys:regoin": "eu-west-1"}, ["genesys:regoin", "did you mean 'region'"]),
-    ("no-client-id", {"genesys:clientId": None}, ["genesys:clientId = (not set)", "pulumi config set genesys:clientId", "GENESYS_CLIENT_ID"]),
-    ("event-bus-default", {"eventBus": "default"}, ["eventBus = \"default\"", "partner event bus", "'create'"]),
+    (
+        "no-client-id",
+        {"genesys:clientId": None},
+        ["genesys:clientId = (not set)", "pulumi config set genesys:clientId", "GENESYS_CLIENT_ID"],
+    ),
+    ("event-bus-default", {"eventBus": "default"}, ['eventBus = "default"', "partner event bus", "'create'"]),
     ("queues-missing", {"queues": None}, ["queues = (not set)", "list the queues"]),
     ("queues-not-list", {"queues": CARE}, ["queues = ", "must be a list"]),
     ("queue-item-number", {"queues": [42]}, ["queues[0] = 42", "must be a queue id or an object"]),
-    ("rules-over-quota", {"rulesPerBusQuota": 2}, ["queues = \"3 queues\"", "quota of 2 rules per bus", "Service Quotas"]),
-    ("quota-not-number", {"rulesPerBusQuota": "lots"}, ["rulesPerBusQuota = \"lots\"", "whole number"]),
+    (
+        "rules-over-quota",
+        {"rulesPerBusQuota": 2},
+        ['queues = "3 queues"', "quota of 2 rules per bus", "Service Quotas"],
+    ),
+    ("quota-not-number", {"rulesPerBusQuota": "lots"}, ['rulesPerBusQuota = "lots"', "whole number"]),
     ("tags-aws-prefix", {"tags": {"aws:team": "x"}}, ["tags.aws:team", "may not start with 'aws:'"]),
-    ("tags-not-map", {"tags": ["team"]}, ["tags = [\"team\"]", "map of strings"]),
+    ("tags-not-map", {"tags": ["team"]}, ['tags = ["team"]', "map of strings"]),
     ("no-aws-region", {"aws:region": None}, ["aws:region = (not set)", "pulumi config set aws:region"]),
-    ("custom-bad-path", {"customEvents": {"source": "com.example", "detailTypes": ["conversation.end"], "queueIdPath": "queueId", "eventBus": "default"}}, ["customEvents.queueIdPath = \"queueId\"", "detail.queueId"]),
-    ("custom-with-integration", {"integration": "EventBridge (dev)", "customEvents": {"source": "com.example", "detailTypes": ["conversation.end"], "queueIdPath": "detail.queueId", "eventBus": "default"}}, ["integration = \"EventBridge (dev)\"", "does not apply with customEvents"]),
-    ("custom-genesys-source", {"customEvents": {"source": "aws.partner/genesys.com/cloud/x/y", "detailTypes": ["a"], "queueIdPath": "detail.queueId", "eventBus": "b"}}, ["customEvents.source", "is a Genesys partner source"]),
-    ("custom-typo", {"customEvents": {"source": "com.example", "detailType": ["a"], "queueIdPath": "detail.queueId", "eventBus": "b"}}, ["customEvents.detailType", "did you mean 'detailTypes'"]),
+    (
+        "custom-bad-path",
+        {
+            "customEvents": {
+                "source": "com.example",
+                "detailTypes": ["conversation.end"],
+                "queueIdPath": "queueId",
+                "eventBus": "default",
+            }
+        },
+        ['customEvents.queueIdPath = "queueId"', "detail.queueId"],
+    ),
+    (
+        "custom-with-integration",
+        {
+            "integration": "EventBridge (dev)",
+            "customEvents": {
+                "source": "com.example",
+                "detailTypes": ["conversation.end"],
+                "queueIdPath": "detail.queueId",
+                "eventBus": "default",
+            },
+        },
+        ['integration = "EventBridge (dev)"', "does not apply with customEvents"],
+    ),
+    (
+        "custom-genesys-source",
+        {
+            "customEvents": {
+                "source": "aws.partner/genesys.com/cloud/x/y",
+                "detailTypes": ["a"],
+                "queueIdPath": "detail.queueId",
+                "eventBus": "b",
+            }
+        },
+        ["customEvents.source", "is a Genesys partner source"],
+    ),
+    (
+        "custom-typo",
+        {
+            "customEvents": {
+                "source": "com.example",
+                "detailType": ["a"],
+                "queueIdPath": "detail.queueId",
+                "eventBus": "b",
+            }
+        },
+        ["customEvents.detailType", "did you mean 'detailTypes'"],
+    ),
 ]
 
 

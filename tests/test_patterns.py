@@ -15,7 +15,9 @@ def test_seed_tutorial_custom_shape_is_reproduced_exactly():
         "detail-type": ["conversation.end"],
         "detail": {"queueId": [QUEUE]},
     }
-    built = patterns.custom_pattern("com.genesyscloud.platform", ["conversation.end"], "detail.queueId", QUEUE)
+    built = patterns.custom_pattern(
+        "com.genesyscloud.platform", ["conversation.end"], "detail.queueId", QUEUE
+    )
     assert built == seed
     assert json.loads(patterns.serialise(built)) == seed
 

@@ -6,7 +6,6 @@ import json
 
 import pulumi
 import pytest
-
 from mockrun import ACCOUNT, FUNCTION, QUEUES_BY_NAME, REGION, SOURCE, base_config, run_program
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -185,7 +184,6 @@ def test_a_disabled_queue_keeps_its_route_with_a_disabled_rule():
 def test_required_topics_come_from_the_enabled_queues():
     run = run_program(several_queues())
     integration = run.one("pulumi-python:dynamic/genesys:EventBridgeIntegration")
-    assert integration.inputs["requiredTopics"] if "requiredTopics" in integration.inputs else True
     assert integration.inputs["required_topics"] == [
         "v2.detail.events.conversation.{id}.acd.end",
         "v2.detail.events.conversation.{id}.acw",
@@ -241,7 +239,7 @@ def test_custom_events_reproduce_the_seed_tutorial_pattern_on_the_named_bus():
 
 
 def test_a_missing_partner_event_source_is_explained():
-    with pytest.raises(pulumi.RunError, match="partner event source .* does not exist in this AWS account"):
+    with pytest.raises(pulumi.RunError, match=r"partner event source .* does not exist in this AWS account"):
         run_program(several_queues(), event_source_missing=True)
 
 
@@ -257,7 +255,7 @@ def test_the_credentials_may_come_from_the_environment(monkeypatch):
 def test_the_example_stack_file_deploys():
     import settings
 
-    values, secrets = settings.load_stack_file(settings.Path(__file__).parent.parent / "Pulumi.dev.yaml")
+    values, _ = settings.load_stack_file(settings.Path(__file__).parent.parent / "Pulumi.dev.yaml")
     values.update({"genesys:clientId": "test-client-id", "genesys:clientSecret": "test-client-secret"})
     run = run_program(values)
     assert len(run.of_type(RULE)) == 3

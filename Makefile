@@ -1,0 +1,44 @@
+# The commands of README.md. `make test` sets everything up from nothing and runs every check.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STACK ?= dev
+# The local file backend unless the caller chose another (Pulumi Cloud, s3://...).
+PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
+export PULUMI_BACKEND_URL
+
+.PHONY: test lint typecheck unit preview up check-stacks clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+test: lint typecheck unit
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+unit: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+check-stacks: $(BIN)/.installed
+	$(BIN)/python -m settings Pulumi.*.yaml
+
+preview: $(BIN)/.installed
+	mkdir -p .pulumi-state
+	pulumi stack select --create $(STACK)
+	pulumi preview --stack $(STACK) --diff
+
+up: $(BIN)/.installed
+	mkdir -p .pulumi-state
+	pulumi stack select --create $(STACK)
+	pulumi up --stack $(STACK)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
