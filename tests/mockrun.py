@@ -78,7 +78,11 @@ class RecordingMocks(pulumi.runtime.Mocks):
             outs["name"] = f"{args.name}-0a1b2c3"
             outs["arn"] = f"{arn}:archive/{outs['name']}"
         elif args.typ == "pulumi-python:dynamic/genesys:Queues":
-            queues = {i: _queue(QUEUES_BY_ID[i]) for i in inputs.get("queue_ids", [])}
+            # Ids the fixture does not know (generated in bulk by a test) resolve to a made-up name.
+            queues = {
+                i: _queue(QUEUES_BY_ID.get(i) or {"id": i, "name": f"Queue {i[:8]}", "division": {}})
+                for i in inputs.get("queue_ids", [])
+            }
             queues.update({n: _queue(QUEUES_BY_NAME[n.casefold()]) for n in inputs.get("queue_names", [])})
             outs["queues"] = queues
         elif args.typ == "pulumi-python:dynamic/genesys:EventBridgeIntegration":
