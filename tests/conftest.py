@@ -10,6 +10,7 @@ for path in (ROOT, ROOT / "tests"):
 
 
 import pytest  # noqa: E402
+
 from genesys_double import GenesysDouble  # noqa: E402
 
 CLIENT_ID = "test-client-id"

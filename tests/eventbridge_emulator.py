@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import boto3
-from mockrun import REGION, ProgramRun
 from moto import mock_aws
+
+from mockrun import REGION, ProgramRun
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"

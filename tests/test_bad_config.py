@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pulumi
 import pytest
+
 from mockrun import FUNCTION, ProgramRun, base_config, run_program
 
 CARE = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"

@@ -6,9 +6,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import CLIENT_ID, CLIENT_SECRET
-from genesys_double import Fault
 
+from conftest import CLIENT_ID, CLIENT_SECRET
 from genesys.client import (
     GenesysAuthError,
     GenesysClient,
@@ -17,6 +16,7 @@ from genesys.client import (
     RetryBounds,
 )
 from genesys.regions import GenesysEndpoints
+from genesys_double import Fault
 
 FAST = RetryBounds(attempts=3, backoff_factor=0.05, backoff_max=0.2, longest_wait=2.0, read_timeout=0.5)
 # Worst case with FAST: 4 tries, each up to the read timeout, plus the waits in between.

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from conftest import CLIENT_ID, CLIENT_SECRET
-from genesys_double import Fault, GenesysDouble
 
+from conftest import CLIENT_ID, CLIENT_SECRET
 from genesys.client import (
     GenesysAuthError,
     GenesysClient,
@@ -21,6 +20,7 @@ from genesys.client import (
     RetryBounds,
 )
 from genesys.regions import GenesysEndpoints
+from genesys_double import Fault, GenesysDouble
 
 FAST = RetryBounds(attempts=3, backoff_factor=0.05, backoff_max=0.2, longest_wait=2.0, read_timeout=0.5)
 # The worst case under FAST: four tries, each up to the read timeout, the waits between them,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dill
 import pytest
-from conftest import CLIENT_ID, CLIENT_SECRET
 from pulumi.dynamic import Config, ConfigureRequest
 
+from conftest import CLIENT_ID, CLIENT_SECRET
 from genesys.integration import IntegrationProvider
 from genesys.provider import UNKNOWN
 from genesys.queues import QueuesProvider

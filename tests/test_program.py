@@ -6,6 +6,7 @@ import json
 
 import pulumi
 import pytest
+
 from mockrun import ACCOUNT, FUNCTION, QUEUES_BY_NAME, REGION, SOURCE, base_config, run_program
 
 RULE = "aws:cloudwatch/eventRule:EventRule"

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 
 import dill
 import pytest
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime import proto
+
 from conftest import CLIENT_ID, CLIENT_SECRET
 from mockrun import ProgramRun, base_config, run_program
 from provider_host import HostError, ProviderHost, secret, urn
-from pulumi.dynamic.dynamic import serialize_provider
-from pulumi.runtime import proto
 from unimportable_provider import ProviderTheHostCannotImport
 
 INTEGRATION = "pulumi-python:dynamic/genesys:EventBridgeIntegration"

@@ -40,7 +40,14 @@ def position(doc: dict[str, Any], job: str, predicate: Any) -> int:
 
 def validate(*paths: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, paths)],
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *map(str, paths),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -54,7 +61,9 @@ def test_workflows_match_the_github_workflow_schema():
 
 def test_the_schema_check_catches_a_careless_edit(tmp_path):
     broken = tmp_path / "preview.yml"
-    broken.write_text((WORKFLOWS / "preview.yml").read_text().replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest"))
+    broken.write_text(
+        (WORKFLOWS / "preview.yml").read_text().replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest")
+    )
     result = validate(broken)
     assert result.returncode == 1
     assert "runs_on" in result.stdout + result.stderr
@@ -131,7 +140,9 @@ def test_the_stack_file_check_reports_what_the_program_reports(tmp_path, monkeyp
     values, _ = settings.load_stack_file(broken)
     with pytest.raises(pulumi.RunError) as raised:
         run_program(values)
-    program_problems = [line.strip() for line in str(raised.value).splitlines() if line.strip().startswith("- ")]
+    program_problems = [
+        line.strip() for line in str(raised.value).splitlines() if line.strip().startswith("- ")
+    ]
     assert cli_problems == program_problems
     assert any(p.startswith('- queues[0].id = "a1b2c3d4"') for p in cli_problems)
     assert any("archives" in p and "did you mean 'archive'" in p for p in cli_problems)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
 from eventbridge_emulator import conversation_of, emulated
 from mockrun import FUNCTION, base_config, run_program
 

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 import pytest
+
 from conftest import CLIENT_ID
 from genesys_double import Fault
 from mockrun import base_config, run_program
