@@ -7,7 +7,7 @@ STACK ?= dev
 PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
 export PULUMI_BACKEND_URL
 
-.PHONY: test lint typecheck unit preview up check-stacks clean
+.PHONY: test lint typecheck unit preview up check-stacks hooks clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ unit: $(BIN)/.installed
 
 check-stacks: $(BIN)/.installed
 	$(BIN)/python -m settings Pulumi.*.yaml
+
+hooks: $(BIN)/.installed
+	$(BIN)/pre-commit install
+	$(BIN)/pre-commit run --all-files
 
 preview: $(BIN)/.installed
 	mkdir -p .pulumi-state
