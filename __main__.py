@@ -61,34 +61,49 @@ else:
     bus_name = pulumi.Output.from_input(stack.custom_events.event_bus)
 
 
-def event_pattern(route: config.QueueRoute, queue_id: pulumi.Output[str]) -> pulumi.Output[str]:
+def verified_route(route: config.QueueRoute, source: str, queue: dict[str, Any]) -> dict[str, Any]:
     custom = stack.custom_events
     if custom is not None:
-        return queue_id.apply(
-            lambda qid: patterns.serialise(
-                patterns.custom_pattern(custom.source, custom.detail_types, custom.queue_id_path, qid)
-            )
+        pattern = patterns.custom_pattern(
+            custom.source, custom.detail_types, custom.queue_id_path, queue["id"]
         )
-    return pulumi.Output.all(source, queue_id).apply(
-        lambda v: patterns.serialise(patterns.genesys_pattern(v[0], v[1], route.topics))
-    )
+    else:
+        pattern = patterns.genesys_pattern(source, queue["id"], route.topics)
+    return {"id": queue["id"], "name": queue["name"], "eventPattern": patterns.serialise(pattern)}
+
+
+# Every route's verified queue and pattern, in one pass over the resolved queues; each rule then
+# takes its own entry. (Combining the whole map once per queue would make the program quadratic.)
+verified = pulumi.Output.all(source, queues.queues).apply(
+    lambda v: {r.queue.reference: verified_route(r, v[0], v[1][r.queue.reference]) for r in stack.queues}
+)
 
 
 def route_args(route: config.QueueRoute) -> QueueRouteArgs:
-    # One small Output per queue, taken from the resolved map once (see components/routing.py).
     reference = route.queue.reference
-    resolved: pulumi.Output[dict[str, Any]] = queues.queues.apply(lambda q: q[reference])
-    queue_id: pulumi.Output[str] = resolved.apply(lambda q: q["id"])
     return QueueRouteArgs(
         name=route.queue.resource_name,
-        queue_id=queue_id,
-        queue_name=resolved.apply(lambda q: q["name"]),
-        event_pattern=event_pattern(route, queue_id),
+        queue=reference,
+        event_pattern=verified.apply(lambda v: v[reference]["eventPattern"]),
         target_arn=route.target.arn,
         function_arn=route.target.function_arn,
         qualifier=route.target.qualifier,
         enabled=route.enabled,
     )
+
+
+def route_table(v: list[Any]) -> dict[str, Any]:
+    """Queue id → its route, from the verified queues and the component's rules."""
+    queues_by_reference, rules = v
+    table = {}
+    for r in stack.queues:
+        queue = queues_by_reference[r.queue.reference]
+        table[queue["id"]] = {
+            "queueName": queue["name"],
+            **rules[r.queue.resource_name],
+            "eventPattern": queue["eventPattern"],
+        }
+    return table
 
 
 routing = QueueEventRouting(
@@ -120,6 +135,6 @@ pulumi.export(
     if integration
     else None,
 )
-pulumi.export("routes", routing.routes)
+pulumi.export("routes", pulumi.Output.all(verified, routing.routes).apply(route_table))
 pulumi.export("deadLetterQueueArn", routing.dead_letter_queue_arn)
 pulumi.export("archiveName", routing.archive_name)

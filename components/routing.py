@@ -29,12 +29,10 @@ class QueueRouteArgs:
     name: str
     """Stable resource name from the queue's configured reference (its id or a slug of its
     name), never its list position."""
-    queue_id: pulumi.Input[str]
-    """The verified Genesys queue id."""
-    queue_name: pulumi.Input[str]
-    """The queue's name in Genesys, for descriptions and outputs."""
+    queue: str
+    """The queue as the user named it (id or name), for the rule's description."""
     event_pattern: pulumi.Input[str]
-    """The serialised EventBridge pattern (see components.patterns)."""
+    """The serialised EventBridge pattern (see components.patterns), with the verified id."""
     target_arn: str
     """The Lambda function or alias ARN that receives the events."""
     function_arn: str
@@ -74,8 +72,8 @@ class QueueEventRouting(pulumi.ComponentResource):
 
     event_bus_name: pulumi.Output[str]
     """The name of the bus the rules are on."""
-    routes: pulumi.Output[dict[str, Any]]
-    """Queue id → ``{queueName, ruleName, ruleArn, targetArn, eventPattern, enabled}``."""
+    routes: pulumi.Output[dict[str, dict[str, Any]]]
+    """Route name → ``{ruleName, ruleArn, targetArn, enabled}``."""
     dead_letter_queue_arn: pulumi.Output[str | None]
     archive_name: pulumi.Output[str | None]
 
@@ -119,7 +117,6 @@ class QueueEventRouting(pulumi.ComponentResource):
             maximum_retry_attempts=args.maximum_retry_attempts,
         )
         rules: list[aws.cloudwatch.EventRule] = []
-        routes: list[pulumi.Output[tuple[str, dict[str, Any]]]] = []
         for route in args.routes:
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{route.name}",
@@ -127,9 +124,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                 event_bus_name=bus_name,
                 event_pattern=route.event_pattern,
                 state="ENABLED" if route.enabled else "DISABLED",
-                description=pulumi.Output.concat(
-                    "Genesys conversation events for queue ", route.queue_name, " (", route.queue_id, ")"
-                ),
+                description=f"Genesys conversation events for queue {route.queue}",
                 tags=tags,
                 opts=child,
             )
@@ -154,15 +149,17 @@ class QueueEventRouting(pulumi.ComponentResource):
                 opts=child,
             )
             rules.append(rule)
-            routes.append(_route_output(route, rule))
+
+        # All rule ARNs in one Output, shared by the queue policy and the route table.
+        rule_arns: pulumi.Output[list[str]] = pulumi.Output.all(*(r.arn for r in rules))
 
         dead_letter_queue_arn: pulumi.Output[str | None] = pulumi.Output.from_input(None)
         if dlq is not None and rules:
             aws.sqs.QueuePolicy(
                 f"{name}-dead-letters",
                 queue_url=dlq.url,
-                policy=pulumi.Output.all(dlq.arn, *(r.arn for r in rules)).apply(
-                    lambda arns: dead_letter_queue_policy(arns[0], arns[1:], args.rule_name_prefix)
+                policy=pulumi.Output.all(dlq.arn, rule_arns).apply(
+                    lambda v: dead_letter_queue_policy(v[0], v[1], args.rule_name_prefix)
                 ),
                 opts=child,
             )
@@ -180,7 +177,17 @@ class QueueEventRouting(pulumi.ComponentResource):
             archive_name = archive.name
 
         self.event_bus_name = bus_name
-        self.routes = pulumi.Output.all(*routes).apply(dict)
+        self.routes = rule_arns.apply(
+            lambda arns: {
+                route.name: {
+                    "ruleName": f"{args.rule_name_prefix}{route.name}"[:RULE_NAME_MAX],
+                    "ruleArn": arn,
+                    "targetArn": route.target_arn,
+                    "enabled": route.enabled,
+                }
+                for route, arn in zip(args.routes, arns, strict=True)
+            }
+        )
         self.dead_letter_queue_arn = dead_letter_queue_arn
         self.archive_name = archive_name
         self.register_outputs(
@@ -191,23 +198,3 @@ class QueueEventRouting(pulumi.ComponentResource):
                 "archive_name": self.archive_name,
             }
         )
-
-
-def _route_output(
-    route: QueueRouteArgs, rule: aws.cloudwatch.EventRule
-) -> pulumi.Output[tuple[str, dict[str, Any]]]:
-    return pulumi.Output.all(
-        route.queue_id, route.queue_name, rule.name, rule.arn, route.event_pattern
-    ).apply(
-        lambda v: (
-            v[0],
-            {
-                "queueName": v[1],
-                "ruleName": v[2],
-                "ruleArn": v[3],
-                "targetArn": route.target_arn,
-                "eventPattern": v[4],
-                "enabled": route.enabled,
-            },
-        )
-    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import runpy
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,10 @@ class ProgramRun:
         return found[0]
 
 
+def _made_up_id(name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+
+
 def _queue(entity: dict[str, Any]) -> dict[str, Any]:
     return {"id": entity["id"], "name": entity["name"], "division": dict(entity["division"])}
 
@@ -83,7 +88,14 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 i: _queue(QUEUES_BY_ID.get(i) or {"id": i, "name": f"Queue {i[:8]}", "division": {}})
                 for i in inputs.get("queue_ids", [])
             }
-            queues.update({n: _queue(QUEUES_BY_NAME[n.casefold()]) for n in inputs.get("queue_names", [])})
+            queues.update(
+                {
+                    n: _queue(
+                        QUEUES_BY_NAME.get(n.casefold()) or {"id": _made_up_id(n), "name": n, "division": {}}
+                    )
+                    for n in inputs.get("queue_names", [])
+                }
+            )
             outs["queues"] = queues
         elif args.typ == "pulumi-python:dynamic/genesys:EventBridgeIntegration":
             props = INTEGRATION["config"]["properties"]
