@@ -150,7 +150,7 @@ def quota_problems(patterns: Mapping[str, str], rules_per_bus: int = RULES_PER_B
     EventBridge's quotas. Returns one message per broken quota; empty when all fit."""
     problems = [
         f"{where}: its event pattern is {len(p)} characters, over EventBridge's "
-        f"{PATTERN_MAX_CHARS}-character quota on event patterns. Give the queue fewer topics, "
+        f"{PATTERN_MAX_CHARS}-character quota on event patterns. Give it fewer topics (or detailTypes), "
         "or ask AWS Support to raise 'Event pattern size' (the API allows up to 4,096)."
         for where, p in patterns.items()
         if len(p) > PATTERN_MAX_CHARS

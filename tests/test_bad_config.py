@@ -169,6 +169,19 @@ CASES = [
         ["customEvents.source", "is a Genesys partner source"],
     ),
     (
+        "custom-pattern-too-large",
+        {
+            "queues": [CARE],
+            "customEvents": {
+                "source": "com.example",
+                "detailTypes": ["x" * 128] * 16,
+                "queueIdPath": "detail.queueId",
+                "eventBus": "default",
+            },
+        },
+        ['queues[0] = "(pattern)"', "over EventBridge's 2048-character quota", "fewer"],
+    ),
+    (
         "custom-typo",
         {
             "customEvents": {

@@ -1,0 +1,43 @@
+import pytest
+
+from genesys.regions import UnknownRegionError, endpoints_for
+
+
+@pytest.mark.parametrize(
+    ("region", "domain"),
+    [
+        ("eu-west-1", "mypurecloud.ie"),
+        ("mypurecloud.ie", "mypurecloud.ie"),
+        ("ap-southeast-2", "mypurecloud.com.au"),
+        ("US-EAST-1", "mypurecloud.com"),
+    ],
+)
+def test_a_region_by_aws_code_or_domain_gives_login_and_api_hosts(region, domain):
+    endpoints = endpoints_for(region)
+    assert endpoints.login_url == f"https://login.{domain}"
+    assert endpoints.api_url == f"https://api.{domain}"
+
+
+def test_the_default_region_is_us_east_1():
+    assert endpoints_for(None).api_url == "https://api.mypurecloud.com"
+
+
+def test_explicit_urls_override_the_region():
+    endpoints = endpoints_for(
+        "eu-west-1", api_url="http://127.0.0.1:8080/", login_url="http://127.0.0.1:8081"
+    )
+    assert endpoints.api_url == "http://127.0.0.1:8080"
+    assert endpoints.login_url == "http://127.0.0.1:8081"
+    assert (
+        endpoints_for("eu-west-1", api_url="https://api.private.example").login_url
+        == "https://login.mypurecloud.ie"
+    )
+
+
+def test_an_unknown_region_lists_the_valid_ones():
+    with pytest.raises(UnknownRegionError) as raised:
+        endpoints_for("eu-west-9")
+    message = str(raised.value)
+    assert "'eu-west-9'" in message
+    assert "eu-west-1" in message and "mypurecloud.ie" in message and "apne3.pure.cloud" in message
+    assert "genesys:apiUrl" in message
