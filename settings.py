@@ -108,6 +108,8 @@ class QueueRoute:
     topics: patterns.TopicSelection
     path: str
     """Where this queue sits in the config (``queues[2]``), for messages."""
+    target_key: str = "target"
+    """Where its target was configured: ``target`` or ``queues[2].target``."""
 
 
 @dataclass(frozen=True)
@@ -542,7 +544,8 @@ def _queues(
                 continue
             seen_slugs[ref.resource_name] = path
         if target is not None:
-            routes.append(QueueRoute(ref, target, enabled, topics, path))
+            target_key = f"{path}.target" if "target" in raw else "target"
+            routes.append(QueueRoute(ref, target, enabled, topics, path, target_key))
     return routes
 
 
@@ -707,15 +710,16 @@ def from_pulumi_config() -> Settings:
 
 def check_target_accounts(settings: Settings, account_id: str) -> None:
     """EventBridge rules invoke Lambda functions of their own account only."""
+    # One problem per configured target, not one per queue that shares it.
+    foreign = {r.target_key: r.target for r in settings.queues if r.target.account != account_id}
     problems = [
         Problem(
-            f"{r.path}.target" if r.target.arn else "target",
-            r.target.arn,
-            f"is in account {r.target.account}, but the stack deploys to account {account_id}; "
+            key,
+            target.arn,
+            f"is in account {target.account}, but the stack deploys to account {account_id}; "
             "use a function in this account, or deploy with that account's credentials",
         )
-        for r in settings.queues
-        if r.target.account != account_id
+        for key, target in foreign.items()
     ]
     if problems:
         raise SettingsError(problems)

@@ -155,6 +155,14 @@ class IntegrationProvider(GenesysProvider):
                     "or region in its configuration is wrong).",
                 )
             )
+        if not facts["event_source_suffix"]:
+            found.append(
+                (
+                    "integration",
+                    f"the integration {name} has no Event Source Suffix, so it names no partner "
+                    f"event source; set one {where}.",
+                )
+            )
         checks = (
             ("aws_account_id", "genesys_aws_account_id", "AWS Account ID", "account"),
             ("aws_region", "genesys_aws_region", "AWS Account Region", "region"),

@@ -87,7 +87,7 @@ class QueueDirectory:
 def resolve(
     client: GenesysClient, ids: list[str], names: list[str]
 ) -> tuple[dict[str, Queue], list[tuple[str, str]]]:
-    """Resolve configured references → (queues by reference, failures)."""
+    """Resolve configured references → (the queues found, by reference; failures)."""
     directory = QueueDirectory(client)
     named = directory.by_names(names)
     by_id = directory.by_ids([i.lower() for i in ids])
@@ -110,11 +110,8 @@ def resolve(
                 + ". Fix the queues list (names are as shown in Admin > Queues).",
             )
         )
-        return {}, failures
-    for i in ids:
-        queues[i] = by_id[i.lower()]
-    for n in names:
-        queues[n] = named[n.casefold()]
+    queues.update((i, by_id[i.lower()]) for i in ids if i.lower() in by_id)
+    queues.update((n, named[n.casefold()]) for n in names if n.casefold() in named)
     seen: dict[str, str] = {}
     for ref, q in queues.items():
         if q["id"] in seen:
@@ -138,6 +135,14 @@ class QueuesProvider(GenesysProvider):
         )
         if failures:
             raise Unverified(failures)
+        return {"queues": queues}
+
+    def inspect_existing(self, id_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        # A refresh shows a deleted or renamed queue as missing from the map; the next
+        # preview's check() names it.
+        queues, _ = resolve(
+            self.client(), list(inputs.get("queue_ids") or []), list(inputs.get("queue_names") or [])
+        )
         return {"queues": queues}
 
     def failures(self, inputs: dict[str, Any], facts: dict[str, Any]) -> list[tuple[str, str]]:

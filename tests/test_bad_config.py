@@ -55,7 +55,12 @@ CASES = [
     (
         "target-other-account",
         {"target": "arn:aws:lambda:eu-west-1:999999999999:function:x"},
-        ["queues[0].target", "account 999999999999", "account 123456789012"],
+        [
+            'target = "arn:aws:lambda:eu-west-1:999999999999:function:x"',
+            "account 999999999999",
+            "account 123456789012",
+            "1 problem(s)",
+        ],
     ),
     (
         "unknown-topic",

@@ -294,3 +294,23 @@ def test_a_rate_limited_listing_is_retried_as_asked(genesys):
     genesys.inject("/api/v2/routing/queues", Fault(status=429, retry_after=1))
     outs = provider.create({"queue_ids": [], "queue_names": ["Billing"]}).outs
     assert outs["queues"]["Billing"]["name"] == "Billing"
+
+
+def test_an_integration_without_a_suffix_is_refused(genesys):
+    genesys.integration("EventBridge (dev)")["config"]["properties"]["eventSourceSuffix"] = ""
+    provider = configured(IntegrationProvider(), genesys)
+    reason = failures_of(provider.check({}, integration_inputs()))["integration"]
+    assert "has no Event Source Suffix" in reason
+
+
+def test_a_refresh_shows_a_deleted_queue_as_drift_and_the_next_check_names_it(genesys):
+    provider = configured(QueuesProvider(), genesys)
+    inputs = {"queue_ids": [], "queue_names": ["Billing", "Returns"]}
+    outs = provider.create(inputs).outs
+    genesys.data["queues"] = [q for q in genesys.data["queues"] if q["name"] != "Returns"]
+    read = provider.read("queues", outs)
+    assert read.id == "queues"
+    assert set(read.outs["queues"]) == {"Billing"}
+    assert provider.diff("queues", outs, read.outs).changes is True
+    (failure,) = provider.check(read.outs, inputs).failures
+    assert "no queue is named 'Returns'" in failure.reason
