@@ -155,3 +155,47 @@ def test_a_generated_stream_routes_with_perfect_precision_and_recall(capsys):
     assert len(should) > 500  # the stream exercises the routes, not only the misses
     assert precision == 1.0
     assert recall == 1.0
+
+
+def test_a_generated_stream_of_seed_shaped_events_routes_exactly_on_a_custom_events_stack(capsys):
+    rng = random.Random(11)
+    queue_ids = [f"{i:08x}-2222-4333-8444-{rng.getrandbits(48):012x}" for i in range(30)]
+    configured = queue_ids[:20]
+    run = run_program(
+        base_config(
+            queues=configured,
+            customEvents={
+                "source": "com.genesyscloud.platform",
+                "detailTypes": ["conversation.end"],
+                "queueIdPath": "detail.queueId",
+                "eventBus": "default",
+            },
+        )
+    )
+    events = []
+    for n in range(2000):
+        events.append(
+            {
+                "source": rng.choice(["com.genesyscloud.platform"] * 9 + ["com.example.other"]),
+                "detail-type": rng.choice(["conversation.end"] * 4 + ["conversation.start"]),
+                "detail": {"conversationId": f"seed-{n:05d}", "queueId": rng.choice(queue_ids)},
+            }
+        )
+    should = {
+        (e["detail"]["conversationId"], e["detail"]["queueId"])
+        for e in events
+        if e["source"] == "com.genesyscloud.platform"
+        and e["detail-type"] == "conversation.end"
+        and e["detail"]["queueId"] in configured
+    }
+    with emulated(run) as bus:
+        bus.put(events)
+        got = {(c, q) for q, conversations in bus.delivered().items() for c in conversations}
+    true_positives = len(should & got)
+    with capsys.disabled():
+        print(
+            f"\n[routing, customEvents] {len(events)} events, 20 of 30 queues routed: {len(should)} expected, "
+            f"{len(got)} delivered, {true_positives} correct"
+        )
+    assert len(should) > 300
+    assert got == should
