@@ -7,6 +7,7 @@ import json
 import random
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,7 +173,7 @@ def test_a_generated_stream_of_seed_shaped_events_routes_exactly_on_a_custom_eve
             },
         )
     )
-    events = []
+    events: list[dict[str, Any]] = []
     for n in range(2000):
         events.append(
             {
