@@ -101,7 +101,7 @@ def inputs_of(props: Mapping[str, Any], input_keys: tuple[str, ...]) -> dict[str
 
 class GenesysProvider(ResourceProvider):
     """Base of the Genesys dynamic providers. Subclasses set ``input_keys`` and
-    ``replace_on`` and implement :meth:`verify`."""
+    ``replace_on`` and implement :meth:`inspect`, :meth:`failures` and :meth:`resource_id`."""
 
     input_keys: tuple[str, ...] = ()
     replace_on: tuple[str, ...] = ()
