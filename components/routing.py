@@ -117,10 +117,11 @@ class QueueEventRouting(pulumi.ComponentResource):
             maximum_retry_attempts=args.maximum_retry_attempts,
         )
         rules: list[aws.cloudwatch.EventRule] = []
-        for route in args.routes:
+        rule_names = [f"{args.rule_name_prefix}{route.name}"[:RULE_NAME_MAX] for route in args.routes]
+        for route, rule_name in zip(args.routes, rule_names, strict=True):
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{route.name}",
-                name=f"{args.rule_name_prefix}{route.name}"[:RULE_NAME_MAX],
+                name=rule_name,
                 event_bus_name=bus_name,
                 event_pattern=route.event_pattern,
                 state="ENABLED" if route.enabled else "DISABLED",
@@ -180,12 +181,12 @@ class QueueEventRouting(pulumi.ComponentResource):
         self.routes = rule_arns.apply(
             lambda arns: {
                 route.name: {
-                    "ruleName": f"{args.rule_name_prefix}{route.name}"[:RULE_NAME_MAX],
+                    "ruleName": rule_name,
                     "ruleArn": arn,
                     "targetArn": route.target_arn,
                     "enabled": route.enabled,
                 }
-                for route, arn in zip(args.routes, arns, strict=True)
+                for route, rule_name, arn in zip(args.routes, rule_names, arns, strict=True)
             }
         )
         self.dead_letter_queue_arn = dead_letter_queue_arn

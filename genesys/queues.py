@@ -129,10 +129,12 @@ def resolve(
 class QueuesProvider(GenesysProvider):
     input_keys = ("queue_ids", "queue_names")
 
+    def _resolve(self, inputs: dict[str, Any]) -> tuple[dict[str, Queue], list[tuple[str, str]]]:
+        ids, names = inputs.get("queue_ids") or [], inputs.get("queue_names") or []
+        return resolve(self.client(), list(ids), list(names))
+
     def inspect(self, inputs: dict[str, Any]) -> dict[str, Any]:
-        queues, failures = resolve(
-            self.client(), list(inputs.get("queue_ids") or []), list(inputs.get("queue_names") or [])
-        )
+        queues, failures = self._resolve(inputs)
         if failures:
             raise Unverified(failures)
         return {"queues": queues}
@@ -140,9 +142,7 @@ class QueuesProvider(GenesysProvider):
     def inspect_existing(self, id_: str, inputs: dict[str, Any]) -> dict[str, Any]:
         # A refresh shows a deleted or renamed queue as missing from the map; the next
         # preview's check() names it.
-        queues, _ = resolve(
-            self.client(), list(inputs.get("queue_ids") or []), list(inputs.get("queue_names") or [])
-        )
+        queues, _ = self._resolve(inputs)
         return {"queues": queues}
 
     def failures(self, inputs: dict[str, Any], facts: dict[str, Any]) -> list[tuple[str, str]]:

@@ -140,5 +140,15 @@ class ProviderHost:
         self._call("Delete", proto.DeleteRequest(urn=urn, id=id_, properties=self.props(properties)))
 
 
+def genesys_config(url: str, client_id: str, client_secret: str) -> dict[str, Any]:
+    """The stack config the engine hands the host: the double's URLs, the secret as a secret."""
+    return {
+        "genesys:apiUrl": url,
+        "genesys:loginUrl": url,
+        "genesys:clientId": client_id,
+        "genesys:clientSecret": secret(client_secret),
+    }
+
+
 def urn(type_: str, name: str, stack: str = "dev") -> str:
     return f"urn:pulumi:{stack}::{PROJECT}::{type_}::{name}"

@@ -54,6 +54,12 @@ def failures_of(result):
     return {f.property: f.reason for f in result.failures}
 
 
+def refusal(double, prop, **overrides):
+    """Check the integration against the double and return the reason given for `prop`."""
+    provider = configured(IntegrationProvider(), double)
+    return failures_of(provider.check({}, integration_inputs(**overrides)))[prop]
+
+
 def test_the_only_enabled_integration_is_verified_and_names_the_event_source(genesys):
     provider = configured(IntegrationProvider(), genesys)
     created = provider.create(integration_inputs())
@@ -84,64 +90,52 @@ def test_check_with_unknown_inputs_waits_for_create(genesys):
 
 def test_several_enabled_integrations_are_listed(genesys):
     genesys.integration("EventBridge (retired)")["intendedState"] = "ENABLED"
-    provider = configured(IntegrationProvider(), genesys)
-    reason = failures_of(provider.check({}, integration_inputs()))["integration"]
+    reason = refusal(genesys, "integration")
     assert "several enabled Amazon EventBridge integrations" in reason
     assert "EventBridge (dev)" in reason and "EventBridge (retired)" in reason
     assert "Set `integration`" in reason
 
 
 def test_an_unknown_integration_reference_lists_the_candidates(genesys):
-    provider = configured(IntegrationProvider(), genesys)
-    reason = failures_of(provider.check({}, integration_inputs(integration="EventBridge (prod)")))[
-        "integration"
-    ]
+    reason = refusal(genesys, "integration", integration="EventBridge (prod)")
     assert "no Amazon EventBridge integration has that id or name" in reason
     assert "'EventBridge (dev)'" in reason and "Data Actions" not in reason
 
 
 def test_a_disabled_integration_is_refused(genesys):
-    provider = configured(IntegrationProvider(), genesys)
-    result = provider.check({}, integration_inputs(integration="EventBridge (retired)"))
-    reason = failures_of(result)["integration"]
+    reason = refusal(genesys, "integration", integration="EventBridge (retired)")
     assert "is DISABLED" in reason and "enable it in Genesys Cloud" in reason
 
 
 def test_an_inactive_integration_is_refused(genesys):
     genesys.integration("EventBridge (dev)")["reportedState"] = {"code": "ERROR"}
-    provider = configured(IntegrationProvider(), genesys)
-    reason = failures_of(provider.check({}, integration_inputs()))["integration"]
+    reason = refusal(genesys, "integration")
     assert "reports ERROR, not ACTIVE" in reason
 
 
 def test_an_integration_sending_to_another_account_is_refused(genesys):
-    provider = configured(IntegrationProvider(), genesys)
-    reason = failures_of(provider.check({}, integration_inputs(aws_account_id="999999999999")))[
-        "aws_account_id"
-    ]
+    reason = refusal(genesys, "aws_account_id", aws_account_id="999999999999")
     assert "sends events to AWS account 123456789012" in reason
     assert "this stack deploys to 999999999999" in reason and "'AWS Account ID'" in reason
 
 
 def test_an_integration_sending_to_another_region_is_refused(genesys):
-    provider = configured(IntegrationProvider(), genesys)
-    reason = failures_of(provider.check({}, integration_inputs(aws_region="us-east-1")))["aws_region"]
+    reason = refusal(genesys, "aws_region", aws_region="us-east-1")
     assert "sends events to AWS region eu-west-1" in reason and "deploys to us-east-1" in reason
 
 
 def test_a_topic_missing_from_the_event_filter_is_refused(genesys):
     filters = genesys.integration("EventBridge (dev)")["config"]["properties"]["eventFilter"]
     filters.remove("v2.detail.events.conversation.{id}.acd.end")
-    provider = configured(IntegrationProvider(), genesys)
-    reason = failures_of(provider.check({}, integration_inputs()))["required_topics"]
+    reason = refusal(genesys, "required_topics")
     assert "does not forward v2.detail.events.conversation.{id}.acd.end" in reason
     assert "Event Filter" in reason
 
 
 def test_an_existing_bus_must_be_the_partner_bus(genesys):
-    provider = configured(IntegrationProvider(), genesys)
-    reason = failures_of(provider.check({}, integration_inputs(event_bus_name="my-bus")))["event_bus_name"]
+    reason = refusal(genesys, "event_bus_name", event_bus_name="my-bus")
     assert f"'{SOURCE}'" in reason
+    provider = configured(IntegrationProvider(), genesys)
     assert provider.check({}, integration_inputs(event_bus_name=SOURCE)).failures == []
 
 
@@ -298,8 +292,7 @@ def test_a_rate_limited_listing_is_retried_as_asked(genesys):
 
 def test_an_integration_without_a_suffix_is_refused(genesys):
     genesys.integration("EventBridge (dev)")["config"]["properties"]["eventSourceSuffix"] = ""
-    provider = configured(IntegrationProvider(), genesys)
-    reason = failures_of(provider.check({}, integration_inputs()))["integration"]
+    reason = refusal(genesys, "integration")
     assert "has no Event Source Suffix" in reason
 
 

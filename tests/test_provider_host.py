@@ -14,7 +14,7 @@ from pulumi.runtime import proto
 
 from conftest import CLIENT_ID, CLIENT_SECRET
 from mockrun import ProgramRun, base_config, run_program
-from provider_host import HostError, ProviderHost, secret, urn
+from provider_host import HostError, ProviderHost, genesys_config, urn
 from unimportable_provider import ProviderTheHostCannotImport
 
 INTEGRATION = "pulumi-python:dynamic/genesys:EventBridgeIntegration"
@@ -34,13 +34,8 @@ def host() -> Iterator[ProviderHost]:
         yield started
 
 
-def stack_config(double, client_secret=CLIENT_SECRET):
-    return {
-        "genesys:apiUrl": double.url,
-        "genesys:loginUrl": double.url,
-        "genesys:clientId": CLIENT_ID,
-        "genesys:clientSecret": secret(client_secret),
-    }
+def stack_config(double):
+    return genesys_config(double.url, CLIENT_ID, CLIENT_SECRET)
 
 
 def test_the_integration_lives_its_whole_life_in_the_host(program, host, genesys):
@@ -134,14 +129,7 @@ def test_the_program_provider_blobs_name_their_classes_and_carry_no_state(progra
 
 
 def test_the_host_reports_genesys_being_unreachable_as_a_check_failure(program, host):
-    host.configure(
-        {
-            "genesys:apiUrl": "http://127.0.0.1:9",
-            "genesys:loginUrl": "http://127.0.0.1:9",
-            "genesys:clientId": CLIENT_ID,
-            "genesys:clientSecret": secret(CLIENT_SECRET),
-        }
-    )
+    host.configure(genesys_config("http://127.0.0.1:9", CLIENT_ID, CLIENT_SECRET))
     _, failures = host.check(urn(INTEGRATION, "integration"), {}, program.one(INTEGRATION).inputs)
     assert len(failures) == 1
     assert "could not reach Genesys at 127.0.0.1:9" in failures[0][1]

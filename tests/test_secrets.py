@@ -14,7 +14,7 @@ import pytest
 from conftest import CLIENT_ID
 from genesys_double import Fault
 from mockrun import base_config, run_program
-from provider_host import HostError, ProviderHost, secret, urn
+from provider_host import HostError, ProviderHost, genesys_config, urn
 
 SECRET = "Recognisable-Genesys-Secret-7f3a9c2e"
 INTEGRATION = "pulumi-python:dynamic/genesys:EventBridgeIntegration"
@@ -70,14 +70,7 @@ def test_the_secret_and_tokens_reach_nothing_the_providers_answer_or_log(genesys
     run = run_program(base_config(**{"genesys:clientSecret": SECRET}))
     answers: list[Any] = []
     with ProviderHost(env={"PYTHONUNBUFFERED": "1"}) as host:
-        host.configure(
-            {
-                "genesys:apiUrl": genesys.url,
-                "genesys:loginUrl": genesys.url,
-                "genesys:clientId": CLIENT_ID,
-                "genesys:clientSecret": secret(SECRET),
-            }
-        )
+        host.configure(genesys_config(genesys.url, CLIENT_ID, SECRET))
         for type_, name in ((INTEGRATION, "integration"), (QUEUES, "queues")):
             the_urn = urn(type_, name)
             inputs = run.one(type_).inputs
