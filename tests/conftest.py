@@ -11,10 +11,19 @@ for path in (ROOT, ROOT / "tests"):
 
 import pytest  # noqa: E402
 
+from genesys.client import GenesysClient, RetryBounds  # noqa: E402
+from genesys.regions import GenesysEndpoints  # noqa: E402
 from genesys_double import GenesysDouble  # noqa: E402
 
 CLIENT_ID = "test-client-id"
 CLIENT_SECRET = "test-client-secret"
+# Retry bounds small enough for tests: 4 tries, short backoff, 2 s longest Retry-After.
+FAST = RetryBounds(attempts=3, backoff_factor=0.05, backoff_max=0.2, longest_wait=2.0, read_timeout=0.5)
+
+
+def fast_client(url: str, secret: str = CLIENT_SECRET) -> GenesysClient:
+    """A client of the double at ``url`` with the FAST bounds."""
+    return GenesysClient(GenesysEndpoints(login_url=url, api_url=url), CLIENT_ID, secret, FAST)
 
 
 @pytest.fixture

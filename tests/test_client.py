@@ -7,26 +7,13 @@ import logging
 
 import pytest
 
-from conftest import CLIENT_ID, CLIENT_SECRET
-from genesys.client import (
-    GenesysAuthError,
-    GenesysClient,
-    GenesysError,
-    GenesysNotFound,
-    RetryBounds,
-)
-from genesys.regions import GenesysEndpoints
+from conftest import CLIENT_SECRET, fast_client
+from genesys.client import GenesysAuthError, GenesysError, GenesysNotFound
 from genesys_double import Fault
 
-FAST = RetryBounds(attempts=3, backoff_factor=0.05, backoff_max=0.2, longest_wait=2.0, read_timeout=0.5)
-# Worst case with FAST: 4 tries, each up to the read timeout, plus the waits in between.
-FAST_BOUND = 4 * (FAST.read_timeout + 0.1) + 3 * FAST.backoff_max + 1.0
 
-
-def client_for(double, secret=CLIENT_SECRET, bounds=FAST):
-    return GenesysClient(
-        GenesysEndpoints(login_url=double.url, api_url=double.url), CLIENT_ID, secret, bounds
-    )
+def client_for(double, secret=CLIENT_SECRET):
+    return fast_client(double.url, secret)
 
 
 def test_one_token_serves_many_calls(genesys):
@@ -63,9 +50,7 @@ def test_a_token_refused_after_refresh_is_an_auth_error(genesys):
 
 
 def test_unreachable_genesys_says_where_it_tried(genesys):
-    dead = GenesysClient(
-        GenesysEndpoints("http://127.0.0.1:9", "http://127.0.0.1:9"), CLIENT_ID, CLIENT_SECRET, FAST
-    )
+    dead = fast_client("http://127.0.0.1:9")
     with pytest.raises(GenesysError, match=r"could not reach Genesys at 127\.0\.0\.1:9"):
         dead.get("/api/v2/organizations/me")
 

@@ -10,19 +10,16 @@ from typing import Any
 
 import pytest
 
-from conftest import CLIENT_ID, CLIENT_SECRET
+from conftest import CLIENT_SECRET, FAST, fast_client
 from genesys.client import (
     GenesysAuthError,
     GenesysClient,
     GenesysError,
     GenesysPermissionError,
     RetryAfterTooLong,
-    RetryBounds,
 )
-from genesys.regions import GenesysEndpoints
 from genesys_double import Fault, GenesysDouble
 
-FAST = RetryBounds(attempts=3, backoff_factor=0.05, backoff_max=0.2, longest_wait=2.0, read_timeout=0.5)
 # The worst case under FAST: four tries, each up to the read timeout, the waits between them,
 # and a second's slack for a loaded machine.
 FAST_BOUND = (FAST.attempts + 1) * (FAST.read_timeout + 0.1) + FAST.attempts * FAST.longest_wait + 1.0
@@ -177,7 +174,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fault(genesys: GenesysDouble, case: Case) -> None:
-    client = GenesysClient(GenesysEndpoints(genesys.url, genesys.url), CLIENT_ID, CLIENT_SECRET, FAST)
+    client = fast_client(genesys.url)
     if case.path != "/oauth/token":
         client.get(ME)  # hold a token already, so the fault meets the call it is meant for
     before = genesys.count(case.path)
