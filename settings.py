@@ -663,9 +663,8 @@ def _check_quotas(
         else:
             p = patterns.genesys_pattern(patterns.LONGEST_GENESYS_SOURCE, patterns.LONGEST_QUEUE_ID, r.topics)
         sized[r.path] = patterns.serialise(p)
-    for message in patterns.quota_problems(sized, quota):
-        key, _, text = message.partition(": ")
-        c.add(key, f"{len(routes)} queues" if key == "queues" else "(pattern)", text)
+    for key, message in patterns.quota_problems(sized, quota):
+        c.add(key, f"{len(routes)} queues" if key == "queues" else "(pattern)", message)
 
 
 # --------------------------------------------------------------------------------------------

@@ -145,28 +145,39 @@ def uses_wildcard(pattern: Any) -> bool:
     return False
 
 
-def quota_problems(patterns: Mapping[str, str], rules_per_bus: int = RULES_PER_BUS_DEFAULT) -> list[str]:
+def quota_problems(
+    patterns: Mapping[str, str], rules_per_bus: int = RULES_PER_BUS_DEFAULT
+) -> list[tuple[str, str]]:
     """Check serialised patterns (keyed by the config path of the queue they serve) against
-    EventBridge's quotas. Returns one message per broken quota; empty when all fit."""
+    EventBridge's quotas. Returns (config key, message) per broken quota; empty when all fit."""
     problems = [
-        f"{where}: its event pattern is {len(p)} characters, over EventBridge's "
-        f"{PATTERN_MAX_CHARS}-character quota on event patterns. Give it fewer topics (or detailTypes), "
-        "or ask AWS Support to raise 'Event pattern size' (the API allows up to 4,096)."
+        (
+            where,
+            f"its event pattern is {len(p)} characters, over EventBridge's "
+            f"{PATTERN_MAX_CHARS}-character quota on event patterns. Give it fewer topics (or detailTypes), "
+            "or ask AWS Support to raise 'Event pattern size' (the API allows up to 4,096).",
+        )
         for where, p in patterns.items()
         if len(p) > PATTERN_MAX_CHARS
     ]
     if len(patterns) > rules_per_bus:
         problems.append(
-            f"queues: {len(patterns)} rules would go on one event bus, over the quota of "
-            f"{rules_per_bus} rules per bus. Request a higher 'Maximum number of rules per event "
-            "bus' in AWS Service Quotas, then set rulesPerBusQuota to the new value; or split "
-            "the queues over stacks with separate buses."
+            (
+                "queues",
+                f"{len(patterns)} rules would go on one event bus, over the quota of "
+                f"{rules_per_bus} rules per bus. Request a higher 'Maximum number of rules per event "
+                "bus' in AWS Service Quotas, then set rulesPerBusQuota to the new value; or split "
+                "the queues over stacks with separate buses.",
+            )
         )
     wildcard_rules = [where for where, p in patterns.items() if uses_wildcard(json.loads(p))]
     if len(wildcard_rules) > WILDCARD_RULES_PER_BUS:
         problems.append(
-            f"queues: {len(wildcard_rules)} rules use the 'wildcard' operator, over EventBridge's "
-            f"fixed quota of {WILDCARD_RULES_PER_BUS} per bus (it cannot be raised). Use "
-            "'prefix' or exact values instead."
+            (
+                "queues",
+                f"{len(wildcard_rules)} rules use the 'wildcard' operator, over EventBridge's "
+                f"fixed quota of {WILDCARD_RULES_PER_BUS} per bus (it cannot be raised). Use "
+                "'prefix' or exact values instead.",
+            )
         )
     return problems

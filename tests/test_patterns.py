@@ -88,20 +88,24 @@ def test_quota_pattern_size():
     big = patterns.serialise({"source": ["x" * 2100]})
     problems = patterns.quota_problems({"queues[0]": small, "queues[1]": big})
     assert len(problems) == 1
-    assert problems[0].startswith("queues[1]: its event pattern is 2115 characters")
-    assert "2048" in problems[0]
+    key, message = problems[0]
+    assert key == "queues[1]"
+    assert message.startswith("its event pattern is 2115 characters")
+    assert "2048" in message
 
 
 def test_quota_rules_per_bus_respects_a_raised_quota():
     many = {f"queues[{i}]": patterns.serialise({"source": [str(i)]}) for i in range(301)}
-    (problem,) = patterns.quota_problems(many)
+    ((key, problem),) = patterns.quota_problems(many)
+    assert key == "queues"
     assert "301 rules" in problem and "rulesPerBusQuota" in problem
     assert patterns.quota_problems(many, rules_per_bus=500) == []
 
 
 def test_quota_wildcard_rules():
     wild = {f"q{i}": patterns.serialise({"detail": {"x": [{"wildcard": "a*"}]}}) for i in range(31)}
-    (problem,) = patterns.quota_problems(wild)
+    ((key, problem),) = patterns.quota_problems(wild)
+    assert key == "queues"
     assert "31 rules use the 'wildcard' operator" in problem
     assert patterns.quota_problems(dict(list(wild.items())[:30])) == []
 
