@@ -191,8 +191,6 @@ class GenesysClient:
         timeout = (self.bounds.connect_timeout, self.bounds.read_timeout)
         try:
             response = self._session.request(method, url, timeout=timeout, **kwargs)
-        except RetryAfterTooLong:
-            raise
         except requests.RequestException as e:
             raise GenesysError(
                 f"{method} {path}: could not reach Genesys at {urlsplit(url).netloc} after "
