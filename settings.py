@@ -671,6 +671,12 @@ def _check_quotas(
 # Sources of values: Pulumi config and stack files
 
 
+def _short_key(key: str, project: str) -> str:
+    """``genesys-queue-events:queues`` → ``queues``; keys of other namespaces stay whole."""
+    namespace, _, name = key.partition(":")
+    return name if namespace == project else key
+
+
 def decode_pulumi_config(raw: Mapping[str, str], project: str = PROJECT) -> dict[str, Any]:
     """Pulumi hands structured config to programs as JSON text; decode it back to values.
 
@@ -678,9 +684,8 @@ def decode_pulumi_config(raw: Mapping[str, str], project: str = PROJECT) -> dict
     """
     values: dict[str, Any] = {}
     for key, text in raw.items():
-        namespace, _, name = key.partition(":")
-        short = name if namespace == project else key
-        if namespace not in (project, "genesys"):
+        short = _short_key(key, project)
+        if key.partition(":")[0] not in (project, "genesys"):
             values[short] = text
             continue
         try:
@@ -734,10 +739,9 @@ def load_stack_file(path: str | Path, project: str = PROJECT) -> tuple[dict[str,
     values: dict[str, Any] = {}
     secrets: list[str] = []
     for key, value in config.items():
-        namespace, _, name = str(key).partition(":")
-        short = name if namespace == project else str(key)
+        short = _short_key(str(key), project)
         if isinstance(value, Mapping) and set(value) == {"secure"}:
-            secrets.append(str(key) if namespace != project else f"{project}:{name}")
+            secrets.append(str(key))
             values[short] = "(secret)"
         else:
             values[short] = value
