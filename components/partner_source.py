@@ -10,12 +10,11 @@ AWS provider (its credentials, role and region), and each failure says what to d
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components import aws_session
+from components import aws_invoke, aws_session
 
 
 class PartnerSourceMissing(pulumi.RunError):
@@ -53,8 +52,12 @@ async def _source_state(name: str) -> str | None:
     EventBridge itself, through a client built from the same ``aws:`` configuration.
     """
     try:
-        found = await aws.cloudwatch.get_event_source_output(name_prefix=name).future()
-    except Exception as e:  # the provider reports a failed lookup as a returned error
+        found = await aws_invoke.look_up(
+            "aws:cloudwatch/getEventSource:getEventSource",
+            {"namePrefix": name},
+            aws.cloudwatch.GetEventSourceResult,
+        )
+    except aws_invoke.LookupFailed as e:
         if "multiple" not in str(e).lower():
             return None
         try:
@@ -70,7 +73,9 @@ async def _source_state(name: str) -> str | None:
 
 
 async def _no_foreign_bus(name: str, bus_description: str) -> None:
-    buses: Any = await aws.cloudwatch.get_event_buses_output(name_prefix=name).future()
+    buses = await aws_invoke.look_up(
+        "aws:cloudwatch/getEventBuses:getEventBuses", {"namePrefix": name}, aws.cloudwatch.GetEventBusesResult
+    )
     existing = next((b for b in (buses.event_buses if buses else []) if b.name == name), None)
     if existing is None or existing.description == bus_description:
         return

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import pulumi
 import pulumi_aws as aws
 
+from components import aws_invoke
 from components.invoke_grants import PolicyHolder
 
 
@@ -35,10 +36,12 @@ def confirmed_functions(
 def _confirmed(holder: PolicyHolder, key: str) -> pulumi.Output[str]:
     async def look_up() -> str:
         try:
-            await aws.lambda_.get_function_output(
-                function_name=holder.function_arn, qualifier=holder.qualifier
-            ).future()
-        except Exception as e:  # a failed data source comes back as a returned error
+            await aws_invoke.look_up(
+                "aws:lambda/getFunction:getFunction",
+                {"functionName": holder.function_arn, "qualifier": holder.qualifier},
+                aws.lambda_.GetFunctionResult,
+            )
+        except aws_invoke.LookupFailed as e:
             what = f"alias {holder.qualifier!r} of the function" if holder.qualifier else "function"
             raise TargetFunctionMissing(
                 f"{key} = {holder.resource_arn}: the {what} was not found in this AWS account and region "

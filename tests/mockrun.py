@@ -9,6 +9,7 @@ the way the providers compute them. The providers themselves are tested against 
 from __future__ import annotations
 
 import json
+import logging
 import runpy
 import uuid
 from collections.abc import Mapping
@@ -49,6 +50,7 @@ class ProgramRun:
     resources: list[Registered] = field(default_factory=list)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -186,6 +188,17 @@ class RecordingMocks(pulumi.runtime.Mocks):
         raise NotImplementedError(args.token)
 
 
+class _WarningsTo(logging.Handler):
+    """What the program tells the engine's log at warning level, as the CLI would show it."""
+
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
+
+
 def stack_config(values: Mapping[str, Any]) -> dict[str, str]:
     """Config as the Pulumi CLI hands it to a program: keys namespaced, structured values as
     JSON text, plain strings as they are."""
@@ -225,8 +238,16 @@ def run_program(
     """Run __main__.py under mocks with this config; raise what the program raises.
     Pass ``record`` to see what was registered even when the program fails."""
     run = ProgramRun() if record is None else record
+    logger = logging.getLogger(f"{__name__}.engine")
+    logger.propagate = False
+    logger.handlers = [_WarningsTo(run.warnings)]
     pulumi.runtime.set_mocks(
-        RecordingMocks(run, account), project=PROJECT, stack=stack, preview=False, organization=organization
+        RecordingMocks(run, account),
+        project=PROJECT,
+        stack=stack,
+        preview=False,
+        organization=organization,
+        logger=logger,
     )
     pulumi.runtime.set_all_config(stack_config(values), list(secret_keys))
     exported: dict[str, Any] = {}
