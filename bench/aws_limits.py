@@ -1,0 +1,89 @@
+"""How the program's per-queue pieces fill AWS's fixed limits (instant).
+
+Prints, for a short and the longest partner-bus name: the bytes one per-rule Lambda statement
+adds, how many queues one function takes one statement each before the default budget (half of
+Lambda's 20,480-byte policy) switches it to one prefix statement, and how many rule ARNs the
+dead-letter queue's policy can name before SQS's 8,192-byte quota switches it to a prefix grant.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from components import invoke_grants, naming, patterns, policies  # noqa: E402
+
+FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:conversation-ended"
+SHORT_BUS = "aws.partner/genesys.com/cloud/0b5c1c3e-6a0e-4a5d-9a43-5f2b3c4d5e6f/dev-events"
+PREFIX = naming.rule_name_prefix("organization", "genesys-queue-events", "contact-centre-prod")
+QUEUE_ID = "0b5c1c3e-6a0e-4a5d-9a43-5f2b3c4d5e6f"
+
+
+def routes(count: int, holder: invoke_grants.PolicyHolder) -> list[invoke_grants.RouteGrant]:
+    return [invoke_grants.RouteGrant(f"{i:08x}{QUEUE_ID[8:]}", holder) for i in range(count)]
+
+
+def per_rule_capacity(bus: str, holder: invoke_grants.PolicyHolder) -> int:
+    count = 1
+    while not invoke_grants.plan(routes(count + 1, holder), rule_name_prefix=PREFIX, bus_name_for_sizing=bus)[
+        holder
+    ].shared:
+        count += 1
+    return count
+
+
+def dead_letter_capacity(bus: str) -> int:
+    count = 1
+    while True:
+        arns = [
+            naming.rule_arn("aws", "eu-west-1", "123456789012", bus, f"{PREFIX}{r.route_name}")
+            for r in routes(count + 1, HOLDER)
+        ]
+        policy = policies.dead_letter_queue_policy(
+            "arn:aws:sqs:eu-west-1:123456789012:routing-dead-letters-1a2b3c4", arns, PREFIX
+        )
+        if '"ArnLike"' in policy:
+            return count
+        count += 1
+
+
+HOLDER = invoke_grants.PolicyHolder(FUNCTION)
+ALIAS = invoke_grants.PolicyHolder(FUNCTION, "live")
+
+print(f"rule-name prefix of stack contact-centre-prod: {PREFIX!r} ({len(PREFIX)} characters)")
+print(
+    "| bus name | chars | statement bytes (id queue) | statement bytes (40-char name) | per-rule queues per function | per-rule queues per alias | rule ARNs the DLQ policy names |"
+)
+print("|---|---:|---:|---:|---:|---:|---:|")
+for label, bus in (
+    ("short (suffix dev-events)", SHORT_BUS),
+    ("longest Genesys can give", patterns.LONGEST_GENESYS_SOURCE),
+):
+    id_statement = invoke_grants.statements(
+        invoke_grants.plan(routes(1, HOLDER), rule_name_prefix=PREFIX, bus_name_for_sizing=bus),
+        rule_name_prefix=PREFIX,
+        bus_name=bus,
+    )[HOLDER][0]
+    name_statement = invoke_grants.statements(
+        invoke_grants.plan(
+            [invoke_grants.RouteGrant("q" * 40, HOLDER)], rule_name_prefix=PREFIX, bus_name_for_sizing=bus
+        ),
+        rule_name_prefix=PREFIX,
+        bus_name=bus,
+    )[HOLDER][0]
+    print(
+        f"| {label} | {len(bus)} | {policies.statement_bytes(id_statement)} | {policies.statement_bytes(name_statement)} "
+        f"| {per_rule_capacity(bus, HOLDER)} | {per_rule_capacity(bus, ALIAS)} | {dead_letter_capacity(bus)} |"
+    )
+shared = invoke_grants.statements(
+    invoke_grants.plan(
+        routes(100, HOLDER), rule_name_prefix=PREFIX, bus_name_for_sizing=patterns.LONGEST_GENESYS_SOURCE
+    ),
+    rule_name_prefix=PREFIX,
+    bus_name=patterns.LONGEST_GENESYS_SOURCE,
+)[HOLDER]
+print(
+    f"one prefix statement for all of a stack's rules (longest bus): {policies.statement_bytes(shared[0])} bytes"
+)
