@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from components import invoke_grants, naming, patterns, policies  # noqa: E402
+from components import invoke_grants, naming, patterns, policies
 
 FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:conversation-ended"
 SHORT_BUS = "aws.partner/genesys.com/cloud/0b5c1c3e-6a0e-4a5d-9a43-5f2b3c4d5e6f/dev-events"
@@ -35,18 +35,20 @@ def per_rule_capacity(bus: str, holder: invoke_grants.PolicyHolder) -> int:
 
 
 def dead_letter_capacity(bus: str) -> int:
+    queue_arn = "arn:aws:sqs:eu-west-1:123456789012:routing-dead-letters-1a2b3c4"
     count = 1
     while True:
-        arns = [
-            naming.rule_arn("aws", "eu-west-1", "123456789012", bus, f"{PREFIX}{r.route_name}")
-            for r in routes(count + 1, HOLDER)
-        ]
-        policy = policies.dead_letter_queue_policy(
-            "arn:aws:sqs:eu-west-1:123456789012:routing-dead-letters-1a2b3c4", arns, PREFIX
-        )
-        if '"ArnLike"' in policy:
+        names = [f"{PREFIX}{r.route_name}" for r in routes(count + 1, HOLDER)]
+        arns = [naming.rule_arn("aws", "eu-west-1", "123456789012", bus, name) for name in names]
+        if '"ArnLike"' in policies.dead_letter_queue_policy(queue_arn, arns, PREFIX):
             return count
         count += 1
+
+
+def one_statement(route_names: list[str], bus: str) -> dict[str, object]:
+    route_grants = [invoke_grants.RouteGrant(name, HOLDER) for name in route_names]
+    plan = invoke_grants.plan(route_grants, rule_name_prefix=PREFIX, bus_name_for_sizing=bus)
+    return invoke_grants.statements(plan, rule_name_prefix=PREFIX, bus_name=bus)[HOLDER][0]
 
 
 HOLDER = invoke_grants.PolicyHolder(FUNCTION)
@@ -54,36 +56,22 @@ ALIAS = invoke_grants.PolicyHolder(FUNCTION, "live")
 
 print(f"rule-name prefix of stack contact-centre-prod: {PREFIX!r} ({len(PREFIX)} characters)")
 print(
-    "| bus name | chars | statement bytes (id queue) | statement bytes (40-char name) | per-rule queues per function | per-rule queues per alias | rule ARNs the DLQ policy names |"
+    "| bus name | chars | statement bytes (id queue) | statement bytes (40-char name) "
+    "| per-rule queues per function | per-rule queues per alias | rule ARNs the DLQ policy names |"
 )
 print("|---|---:|---:|---:|---:|---:|---:|")
-for label, bus in (
+buses = (
     ("short (suffix dev-events)", SHORT_BUS),
     ("longest Genesys can give", patterns.LONGEST_GENESYS_SOURCE),
-):
-    id_statement = invoke_grants.statements(
-        invoke_grants.plan(routes(1, HOLDER), rule_name_prefix=PREFIX, bus_name_for_sizing=bus),
-        rule_name_prefix=PREFIX,
-        bus_name=bus,
-    )[HOLDER][0]
-    name_statement = invoke_grants.statements(
-        invoke_grants.plan(
-            [invoke_grants.RouteGrant("q" * 40, HOLDER)], rule_name_prefix=PREFIX, bus_name_for_sizing=bus
-        ),
-        rule_name_prefix=PREFIX,
-        bus_name=bus,
-    )[HOLDER][0]
+)
+for label, bus in buses:
+    by_id = policies.statement_bytes(one_statement([QUEUE_ID], bus))
+    by_name = policies.statement_bytes(one_statement(["q" * 40], bus))
     print(
-        f"| {label} | {len(bus)} | {policies.statement_bytes(id_statement)} | {policies.statement_bytes(name_statement)} "
-        f"| {per_rule_capacity(bus, HOLDER)} | {per_rule_capacity(bus, ALIAS)} | {dead_letter_capacity(bus)} |"
+        f"| {label} | {len(bus)} | {by_id} | {by_name} | {per_rule_capacity(bus, HOLDER)} "
+        f"| {per_rule_capacity(bus, ALIAS)} | {dead_letter_capacity(bus)} |"
     )
-shared = invoke_grants.statements(
-    invoke_grants.plan(
-        routes(100, HOLDER), rule_name_prefix=PREFIX, bus_name_for_sizing=patterns.LONGEST_GENESYS_SOURCE
-    ),
-    rule_name_prefix=PREFIX,
-    bus_name=patterns.LONGEST_GENESYS_SOURCE,
-)[HOLDER]
+shared = one_statement([r.route_name for r in routes(100, HOLDER)], patterns.LONGEST_GENESYS_SOURCE)
 print(
-    f"one prefix statement for all of a stack's rules (longest bus): {policies.statement_bytes(shared[0])} bytes"
+    f"one prefix statement for all of a stack's rules (longest bus): {policies.statement_bytes(shared)} bytes"
 )

@@ -103,8 +103,8 @@ def assert_within_every_limit(run: ProgramRun, quota: int = LIMITS["rules per ev
     for archive in run.of_type(ARCHIVE):
         assert len(archive.outputs["name"]) <= ARCHIVE_NAME_MAX
 
-    for resource in run.resources:
-        tags = resource.inputs.get("tags") or {}
+    for registered in run.resources:
+        tags = registered.inputs.get("tags") or {}
         assert len(tags) <= LIMITS["tags per resource"]
         for key, value in tags.items():
             assert 1 <= len(key) <= LIMITS["tag key, characters"] and TAG_TEXT.match(key)

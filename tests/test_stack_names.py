@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from fnmatch import fnmatchcase
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ PAIR_IDS = ["dev+eu-billing/dev-eu+billing", "dev.eu/dev_eu", "prod/prod-b"]
 
 
 def deploy(stack, queue_name, *, second, many=False):
-    queues = [{"name": queue_name}]
+    queues: list[Any] = [{"name": queue_name}]
     if many:  # enough rules that the queue policy and the function's policy use the prefix grant
         queues += [f"{i:08x}-aaaa-4bbb-8ccc-{i:012x}" for i in range(80)]
     overrides = {"queues": queues, "target": FUNCTION}
