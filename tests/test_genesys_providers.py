@@ -107,6 +107,16 @@ def test_a_disabled_integration_is_refused(genesys):
     assert "is DISABLED" in reason and "enable it in Genesys Cloud" in reason
 
 
+def test_a_restored_integration_is_not_taken_for_an_enabled_one(genesys):
+    # RESTORED is in the SDK models' intendedState enum (ClientApp, Java SDK 214) but is not a
+    # state a user sets (the Genesys Terraform provider accepts ENABLED | DISABLED): it says the
+    # integration came back from DELETED, not that it runs. Only ENABLED is taken as sending.
+    genesys.integration("EventBridge (dev)")["intendedState"] = "RESTORED"
+    assert "no enabled Amazon EventBridge integration" in refusal(genesys, "integration")
+    reason = refusal(genesys, "integration", integration="EventBridge (dev)")
+    assert "is RESTORED, so Genesys sends no events" in reason and "enable it" in reason
+
+
 def test_an_inactive_integration_is_refused(genesys):
     genesys.integration("EventBridge (dev)")["reportedState"] = {"code": "ERROR"}
     reason = refusal(genesys, "integration")
@@ -173,6 +183,13 @@ def test_missing_credentials_are_a_check_failure_that_says_how_to_set_them(genes
     )
     reason = failures_of(provider.check({}, integration_inputs()))["integration"]
     assert "pulumi config set genesys:clientSecret --secret" in reason
+
+
+def test_an_unknown_region_is_a_check_failure_even_with_both_hosts_overridden(genesys):
+    provider = configured(IntegrationProvider(), genesys, **{"genesys:region": "eu-west-9"})
+    reason = failures_of(provider.check({}, integration_inputs()))["integration"]
+    assert "genesys:region 'eu-west-9' is not a Genesys Cloud region" in reason
+    assert genesys.requests == []
 
 
 def test_credentials_may_come_from_the_environment(genesys, monkeypatch):
