@@ -11,6 +11,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from conftest import CLIENT_ID, CLIENT_SECRET
+from genesys.client import GenesysError
 from genesys.integration import IntegrationProvider
 from genesys.provider import UNKNOWN
 from genesys.queues import QueuesProvider
@@ -79,6 +80,22 @@ def test_check_returns_the_verified_facts_so_a_preview_shows_them(genesys):
     assert result.failures == []
     assert result.inputs["event_source_name"] == SOURCE
     assert result.inputs["integration"] == "EventBridge (dev)"
+
+
+def test_create_takes_what_check_verified_once_and_never_anything_stale(genesys):
+    provider = configured(IntegrationProvider(), genesys)
+    checked = provider.check({}, integration_inputs()).inputs
+    asked = len(genesys.requests)
+    assert provider.create(checked).outs == checked  # served from check(): no request
+    assert len(genesys.requests) == asked
+    provider.create(checked)  # taken once: a second create() asks Genesys again
+    assert len(genesys.requests) == asked + 3
+
+    provider.check({}, integration_inputs())
+    genesys.integration("EventBridge (dev)")["intendedState"] = "DISABLED"
+    assert provider.check({}, integration_inputs()).failures  # a failed check drops the entry
+    with pytest.raises(GenesysError, match="no enabled Amazon EventBridge integration"):
+        provider.create(checked)
 
 
 def test_check_with_unknown_inputs_waits_for_create(genesys):
