@@ -142,7 +142,8 @@ def test_the_longest_configurable_pattern_fits_the_quota():
     every_topic = tuple(
         patterns.topic_template(t) for t, routable in patterns.CONVERSATION_TOPICS.items() if routable
     )
-    p = patterns.serialise(
-        patterns.genesys_pattern(patterns.LONGEST_GENESYS_SOURCE, patterns.LONGEST_QUEUE_ID, every_topic)
-    )
-    assert len(p) <= patterns.PATTERN_MAX_CHARS
+    for selection in (every_topic, patterns.CONVERSATION_END_PRESET):
+        p = patterns.serialise(
+            patterns.genesys_pattern(patterns.LONGEST_GENESYS_SOURCE, patterns.LONGEST_QUEUE_ID, selection)
+        )
+        assert len(p) <= patterns.PATTERN_MAX_CHARS
