@@ -173,9 +173,9 @@ class GenesysProvider(ResourceProvider):
         return CheckResult(outs, [])
 
     def _verified_in_this_run(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """What this run's check() verified for these inputs, else a fresh verification. A
-        preview's check() and an up's create() run in different processes: an up never acts on
-        what a preview saw."""
+        """What this run's check() verified for these inputs, else a fresh verification. The
+        engine calls check() right before create() or update() in every deployment, and each
+        check() replaces the entry, so an up never acts on what an earlier preview saw."""
         return run_cache.take(self._run_key(props)) or self._verified(props)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

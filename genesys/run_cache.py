@@ -7,9 +7,9 @@ doubles every listing for nothing. So ``check()`` leaves its verified outputs he
 ``create()``/``update()`` for the same inputs takes them.
 
 The facts live in this process's memory only: never in the provider object (which the engine
-pickles into the state file) and never in state. An entry is taken once and a failed ``check()``
-drops it, so a later ``check()`` in the same process asks Genesys again: nothing older than the
-``check()`` just made is ever served. A preview and an up are separate processes and share nothing.
+pickles into the state file) and never in state. Every ``check()`` asks Genesys and replaces the
+entry (a failed one drops it), and an entry is taken once, so ``create()`` is never served
+anything older than the ``check()`` the engine made just before it in the same deployment.
 """
 
 from __future__ import annotations
