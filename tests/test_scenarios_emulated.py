@@ -9,6 +9,7 @@ and under the topic list. README.md's scenario table says the same in words."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,20 @@ def test_the_preset_delivers_at_most_one_event_per_conversation_and_queue():
         assert len(keys) == len(set(keys)), scenario["scenario"]
 
 
-def test_the_readme_table_has_a_row_for_every_scenario():
+def test_the_readme_table_counts_what_each_scenario_delivers():
     readme = (ROOT / "README.md").read_text()
+    rows = {
+        cells[0]: cells
+        for line in readme.splitlines()
+        if line.startswith("| ") and len(cells := [c.strip() for c in line.strip("|").split("|")]) == 4
+    }
+
+    def counted(cell: str) -> int:  # "1: the `user.end`", "2 to Care, 2 to Billing", "nothing"
+        return sum(int(n) for n in re.findall(r"\b(\d+)\b", cell))
+
     for scenario in scenarios():
-        assert f"| {scenario['scenario']} |" in readme, scenario["scenario"]
+        title = scenario["scenario"]
+        assert title in rows, f"no README row for {title!r}"
+        for column, stack in ((2, "preset"), (3, "topics")):
+            deliveries = sum(len(step["expect"][stack]) for step in scenario["events"])
+            assert counted(rows[title][column]) == deliveries, (title, stack)
