@@ -354,11 +354,10 @@ def _genesys(
 ) -> GenesysConnection:
     region = cfg.get("region", regions.DEFAULT_REGION)
     api_url, login_url = cfg.get("apiUrl"), cfg.get("loginUrl")
-    if not (api_url and login_url):
-        try:
-            regions.domain_for(str(region))
-        except regions.UnknownRegionError:
-            c.add("genesys:region", region, regions.unknown_region_message())
+    try:  # also with both hosts overridden: a typo in the region stays a typo
+        regions.domain_for(str(region))
+    except regions.UnknownRegionError:
+        c.add("genesys:region", region, regions.unknown_region_message())
     for key in ("apiUrl", "loginUrl"):
         url = cfg.get(key)
         if url is not None and not (isinstance(url, str) and re.match(r"^https?://[^\s/]+", url)):

@@ -17,9 +17,16 @@ from typing import Any
 GENESYS_SOURCE_PREFIX = "aws.partner/genesys.com/cloud/"
 TOPIC_PREFIX = "v2.detail.events.conversation.{id}."
 
-# Conversation detail topics and whether their eventBody carries the queue id. Only the
-# topics that carry it can be routed per queue; the others are named so that a user who asks
-# for them is told why they cannot be used rather than that they do not exist.
+# The conversation detail topics Genesys publishes, and whether their eventBody carries the
+# queue id. Source: the Genesys Platform SDKs' notificationMappings.json (every
+# v2.detail.events.conversation.{id}.* topic and its model class; checked in
+# MyPureCloud/platform-client-sdk-javascript at commit 072402687565d8f1b9eed43d3f9642877e2d89f0)
+# and the models' field lists (platform-client-sdk-python build/docs/*DetailEventTopic*.md):
+# AcdStart/AcdEnd, AfterCallWork, UserStart/UserEnd, VoicemailStart/VoicemailEnd and Wrapup
+# events have `queueId`; CustomerStart/CustomerEnd, FlowStart/FlowEnd/FlowOutcome,
+# AttributeUpdate, ContactUpdate and OutboundInit events do not. Only the topics that carry it
+# can be routed per queue; the others are named so that a user who asks for one is told why it
+# cannot be used rather than that it does not exist.
 CONVERSATION_TOPICS: dict[str, bool] = {
     "acd.start": True,
     "acd.end": True,
@@ -28,18 +35,31 @@ CONVERSATION_TOPICS: dict[str, bool] = {
     "user.end": True,
     "voicemail.start": True,
     "voicemail.end": True,
+    "wrapup": True,
     "customer.start": False,
     "customer.end": False,
     "flow.start": False,
     "flow.end": False,
+    "flow.outcome": False,
+    "attributes": False,
+    "contact": False,
+    "outbound": False,
 }
 
 CONVERSATION_END_PRESET = "conversation-end"
-"""The default topic selection: an agent leg routed by the queue ended (``user.end``), or the
-customer abandoned while waiting in it (``acd.end`` with ``acdOutcome`` ``ABANDON``)."""
+"""The default topic selection: the conversation ended in the queue. Either the agent leg the
+queue routed ended other than by moving the interaction on (``user.end`` whose
+``disconnectType`` does not end in ``TRANSFER``, or has none), or the customer abandoned while
+waiting in the queue (``acd.end`` with ``acdOutcome`` ``ABANDON``)."""
 
 USER_END = TOPIC_PREFIX + "user.end"
 ACD_END = TOPIC_PREFIX + "acd.end"
+
+TRANSFER_SUFFIX = "TRANSFER"
+"""Every ``disconnectType`` that means the interaction moved on rather than ended ends in this:
+``TRANSFER``, ``CONSULT_TRANSFER``, ``CONFERENCE_TRANSFER``, ``FORWARD_TRANSFER``,
+``NO_ANSWER_TRANSFER``, ``NOT_AVAILABLE_TRANSFER``, ``DND_TRANSFER`` (the SDK models' enum); no
+other value does."""
 
 # EventBridge quotas (reference section 5).
 PATTERN_MAX_CHARS = 2048
@@ -64,16 +84,17 @@ def topic_template(topic: str) -> str:
     Raises TopicError naming the accepted topics.
     """
     short = topic[len(TOPIC_PREFIX) :] if topic.startswith(TOPIC_PREFIX) else topic
+    routable = ", ".join(sorted(t for t, has_queue in CONVERSATION_TOPICS.items() if has_queue))
     if short not in CONVERSATION_TOPICS:
         raise TopicError(
-            f"unknown topic; use one of {', '.join(sorted(CONVERSATION_TOPICS))} "
+            f"unknown topic; use one of {routable} "
             f"(or its full template, {TOPIC_PREFIX}<topic>), "
             f"or the preset {CONVERSATION_END_PRESET!r}"
         )
     if not CONVERSATION_TOPICS[short]:
         raise TopicError(
             f"topic {short!r} carries no eventBody.queueId, so it cannot be routed per queue; "
-            "use acd.end, user.end, acw or voicemail.end"
+            f"use one of {routable}"
         )
     return TOPIC_PREFIX + short
 
@@ -101,19 +122,44 @@ def genesys_pattern(source: str, queue_id: str, selection: TopicSelection) -> di
     organisation's source can never match even on a shared bus.
     """
     if selection == CONVERSATION_END_PRESET:
-        # Two alternatives: a plain `detail-type` list would also admit answered or
-        # flowed-out acd.end events, which are not the end of anything for the customer.
-        return {
-            "source": [source],
-            "$or": [
-                {"detail-type": [USER_END], "detail": {"eventBody": {"queueId": [queue_id]}}},
-                {
-                    "detail-type": [ACD_END],
-                    "detail": {"eventBody": {"queueId": [queue_id], "acdOutcome": ["ABANDON"]}},
-                },
-            ],
-        }
+        return {"source": [source], "$or": conversation_end_alternatives(queue_id)}
     return {"source": [source], "detail-type": list(selection), **queue_id_field(queue_id)}
+
+
+def conversation_end_alternatives(queue_id: str) -> list[dict[str, Any]]:
+    """The preset's three ``$or`` alternatives for one queue.
+
+    - ``user.end`` whose ``disconnectType`` does not end in ``TRANSFER``: the agent's leg ended
+      and the interaction did not move on. ``anything-but`` with ``suffix`` is supported on event
+      buses (EventBridge user guide, "Comparison operators": Anything-but (ends with)) and is not
+      ``wildcard``, so it does not count against the 30 wildcard rules a bus may hold.
+    - ``user.end`` with no ``disconnectType``: every EventBridge matcher except
+      ``exists: false`` requires the field, so ``anything-but`` alone would drop such an event.
+      The SDK models mark every field optional and state a transfer only by a value ending in
+      ``TRANSFER``; an event that states none is delivered rather than silently lost (a
+      consumer de-duplicates anyway, see the README).
+    - ``acd.end`` with ``acdOutcome`` ``ABANDON``: the customer gave up while queued. Answered
+      and flowed-out ``acd.end`` events are the interaction leaving the queue, not ending.
+    """
+    return [
+        {
+            "detail-type": [USER_END],
+            "detail": {
+                "eventBody": {
+                    "queueId": [queue_id],
+                    "disconnectType": [{"anything-but": {"suffix": TRANSFER_SUFFIX}}],
+                }
+            },
+        },
+        {
+            "detail-type": [USER_END],
+            "detail": {"eventBody": {"queueId": [queue_id], "disconnectType": [{"exists": False}]}},
+        },
+        {
+            "detail-type": [ACD_END],
+            "detail": {"eventBody": {"queueId": [queue_id], "acdOutcome": ["ABANDON"]}},
+        },
+    ]
 
 
 def custom_pattern(

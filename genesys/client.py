@@ -12,17 +12,21 @@ nor the token ever appears in a message or a log line.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from types import TracebackType
+from typing import Any, Self, cast
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import ConnectionPool
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from genesys.regions import GenesysEndpoints
@@ -80,9 +84,27 @@ class RetryBounds:
     read_timeout: float = 30.0
 
 
+TOKEN_THROTTLED = b"rate limit exceeded"
+"""What the login host's ``400`` says when it throttles token requests (the Genesys Go SDK
+reports it as ``400 - invalid_request (rate limit exceeded; ...)``, and the Genesys Terraform
+provider, genesyscloud/provider/provider.go, retries exactly on that text)."""
+
+
+def _token_throttled(body: bytes | None) -> bool:
+    return TOKEN_THROTTLED in (body or b"").lower()
+
+
 class _BoundedRetry(Retry):
     """urllib3's Retry, but a ``Retry-After`` beyond the bound ends the call with a message
-    instead of being silently shortened (urllib3 clamps it) and retried too early."""
+    instead of being silently shortened (urllib3 clamps it) and retried too early; and a
+    throttled token request (``400`` with ``rate limit exceeded``) is retried like a 429.
+
+    urllib3 decides whether to retry from the method and status alone (``is_retry``); only
+    ``increment`` sees the response. So a POST's 400 is a retry candidate, and ``increment``
+    reads its body: throttling is retried within the same bounds (attempts, backoff,
+    Retry-After), anything else (``invalid_client``, ``unsupported_grant_type``) ends the
+    retries at once and the response goes back to the client as it came. Reading the body here
+    consumes it; urllib3 keeps it as ``response.raw.data``, where the client reads it again."""
 
     longest_wait: float = RetryBounds.longest_wait
 
@@ -90,6 +112,28 @@ class _BoundedRetry(Retry):
         retry = super().new(**kw)
         retry.longest_wait = self.longest_wait
         return retry
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if status_code == 400:  # only the token request is a POST; increment() reads the body
+            return method == "POST"
+        return super().is_retry(method, status_code, has_retry_after)
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
+        if response is not None and response.status == 400:
+            body = response.read(decode_content=True, cache_content=True)
+            if not _token_throttled(body):
+                # Not throttling: no retry. With raise_on_status off, urllib3 hands back this
+                # response instead of raising.
+                raise urllib3.exceptions.MaxRetryError(cast(ConnectionPool, _pool), url, None)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
     def sleep_for_retry(self, response: Any) -> bool:
         wanted = self.get_retry_after(response)
@@ -163,6 +207,13 @@ class GenesysClient:
             auth=requests.auth.HTTPBasicAuth(*self._credentials),
             data={"grant_type": "client_credentials"},
         )
+        if response.status_code == 400 and _token_throttled(_body(response)):
+            raise GenesysError(
+                f"Genesys login ({urlsplit(url).netloc}) is still rate-limiting this OAuth client's "
+                f"token requests (HTTP 400: {_error_text(response)}) after {self.bounds.attempts + 1} "
+                "attempts. Another job may be using the same client: try again later, or give this "
+                "stack its own OAuth client."
+            )
         if response.status_code in (400, 401, 403):
             raise GenesysAuthError(
                 f"Genesys login ({urlsplit(url).netloc}) refused the OAuth client "
@@ -274,11 +325,17 @@ class GenesysClient:
         raise GenesysError(f"GET {path}: more than {MAX_PAGES} pages; narrow the request")
 
 
+def _body(response: requests.Response) -> bytes:
+    """The body, also when urllib3's retry already read it (see _BoundedRetry.increment)."""
+    return response.content or getattr(response.raw, "data", None) or b""
+
+
 def _error_text(response: requests.Response) -> str:
+    raw = _body(response)
     try:
-        body = response.json()
+        body = json.loads(raw)
     except ValueError:
-        return (response.text or response.reason or "").strip()[:200]
+        return (raw.decode(errors="replace") or response.reason or "").strip()[:200]
     if isinstance(body, dict):
         return str(body.get("message") or body.get("error_description") or body.get("error") or body)[:300]
     return str(body)[:300]

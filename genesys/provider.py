@@ -11,7 +11,8 @@ credentials in ``configure()`` (stack config, else the environment) and asks
 verified facts. The engine hands those back as the resource's outputs during ``pulumi
 preview`` (dynamic providers do not preview their own creates), so a pull request's preview
 shows the real event source and queue ids, and fails with the verification's message when
-they are wrong.
+they are wrong. In a ``pulumi up`` the ``create()`` or ``update()`` that follows takes the same
+facts from :mod:`genesys.run_cache` instead of asking Genesys a second time.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from genesys import run_cache
 from genesys.client import GenesysClient, GenesysError, GenesysNotFound, shared_client
 from genesys.regions import UnknownRegionError, endpoints_for
 
@@ -120,9 +122,11 @@ class GenesysProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._connection = Connection.from_config(req.config.get, os.environ)
 
+    def connection(self) -> Connection:
+        return self._connection or Connection.from_config(lambda _key: None, os.environ)
+
     def client(self) -> GenesysClient:
-        connection = self._connection or Connection.from_config(lambda _key: None, os.environ)
-        return connection.client()
+        return self.connection().client()
 
     def inspect(self, inputs: dict[str, Any]) -> dict[str, Any]:
         """Read what Genesys has now: the facts that become outputs besides the inputs.
@@ -148,17 +152,31 @@ class GenesysProvider(ResourceProvider):
             raise Unverified(failures)
         return {**inputs, **facts}
 
+    def _run_key(self, props: Mapping[str, Any]) -> Any:
+        return run_cache.key(type(self).__name__, self.connection(), inputs_of(props, self.input_keys))
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = inputs_of(news, self.input_keys)
         if has_unknowns(inputs):
             # Not everything is known yet (a first preview); create() verifies later.
             return CheckResult(inputs, [])
+        entry = self._run_key(inputs)
         try:
-            return CheckResult(self._verified(inputs), [])
+            outs = self._verified(inputs)
         except Unverified as e:
+            run_cache.forget(entry)
             return CheckResult(inputs, [CheckFailure(p, r) for p, r in e.failures])
         except GenesysError as e:
+            run_cache.forget(entry)
             return CheckResult(inputs, [CheckFailure(self.input_keys[0], str(e))])
+        run_cache.remember(entry, outs)
+        return CheckResult(outs, [])
+
+    def _verified_in_this_run(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """What this run's check() verified for these inputs, else a fresh verification. The
+        engine calls check() right before create() or update() in every deployment, and each
+        check() replaces the entry, so an up never acts on what an earlier preview saw."""
+        return run_cache.take(self._run_key(props)) or self._verified(props)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = sorted(k for k in set(olds) | set(news) if k != PROVIDER_KEY and olds.get(k) != news.get(k))
@@ -166,12 +184,11 @@ class GenesysProvider(ResourceProvider):
         return DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        # Verified again, not taken from check(): time passes between a preview and an up.
-        outs = self._verified(props)
+        outs = self._verified_in_this_run(props)
         return CreateResult(self.resource_id(outs), outs)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self._verified(news))
+        return UpdateResult(self._verified_in_this_run(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         # A refresh reports what Genesys has now, without judging it: the drift shows in the

@@ -1,6 +1,8 @@
 """Genesys Cloud regions: an AWS region code or a Genesys domain → login and API base URLs.
 
-The table is Genesys' own (see shared/reference/genesys-eventbridge.md, section 4). The Genesys
+The table is Genesys' own: the Genesys Terraform provider's region map
+(MyPureCloud/terraform-provider-genesyscloud, genesyscloud/provider/provider.go, getRegionMap) and
+the SDKs' PureCloudRegionHosts, which also list ap-southeast-1 and mx-central-1. The Genesys
 region says where the *organisation* lives; it is independent of the AWS region the integration
 publishes to (`awsAccountRegion`).
 """
@@ -20,7 +22,9 @@ DOMAINS_BY_AWS_REGION: dict[str, str] = {
     "eu-central-1": "mypurecloud.de",
     "eu-central-2": "euc2.pure.cloud",
     "me-central-1": "mec1.pure.cloud",
+    "mx-central-1": "mxc1.pure.cloud",
     "ap-south-1": "aps1.pure.cloud",
+    "ap-southeast-1": "apse1.pure.cloud",
     "ap-southeast-2": "mypurecloud.com.au",
     "ap-northeast-1": "mypurecloud.jp",
     "ap-northeast-2": "apne2.pure.cloud",
@@ -50,9 +54,11 @@ def valid_regions() -> list[str]:
 
 
 def unknown_region_message() -> str:
+    # genesys:apiUrl / genesys:loginUrl change where requests go, not which region is meant: a
+    # typo in the region stays an error even when both hosts are overridden.
     return (
-        f"is not a Genesys Cloud region; use one of {', '.join(valid_regions())}, "
-        "or set genesys:apiUrl and genesys:loginUrl for a private endpoint"
+        f"is not a Genesys Cloud region; use one of {', '.join(valid_regions())} "
+        "(genesys:apiUrl and genesys:loginUrl override the hosts, not the region)"
     )
 
 
@@ -69,9 +75,8 @@ def domain_for(region: str) -> str:
 def endpoints_for(
     region: str | None = None, api_url: str | None = None, login_url: str | None = None
 ) -> GenesysEndpoints:
-    """Resolve the base URLs; explicit ``api_url`` / ``login_url`` win over the region's."""
-    if api_url and login_url:
-        return GenesysEndpoints(login_url=login_url.rstrip("/"), api_url=api_url.rstrip("/"))
+    """Resolve the base URLs; explicit ``api_url`` / ``login_url`` win over the region's. The
+    region must be a known one either way (raises UnknownRegionError)."""
     domain = domain_for(region or DEFAULT_REGION)
     return GenesysEndpoints(
         login_url=(login_url or f"https://login.{domain}").rstrip("/"),

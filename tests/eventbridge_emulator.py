@@ -97,7 +97,11 @@ class EmulatedBus:
 
     def delivered(self) -> dict[str, list[str]]:
         """Configured queue id → conversation ids of the events its target received."""
-        received: dict[str, list[str]] = {}
+        return {q: [conversation_of(e) for e in events] for q, events in self.delivered_events().items()}
+
+    def delivered_events(self) -> dict[str, list[dict[str, Any]]]:
+        """Configured queue id → the events its target received, as the target got them."""
+        received: dict[str, list[dict[str, Any]]] = {}
         for url, queue_id in self.stand_ins.items():
             got = received.setdefault(queue_id, [])
             while True:
@@ -105,7 +109,7 @@ class EmulatedBus:
                 if not messages:
                     break
                 for m in messages:
-                    got.append(conversation_of(json.loads(m["Body"])))
+                    got.append(json.loads(m["Body"]))
                 self.sqs.delete_message_batch(
                     QueueUrl=url,
                     Entries=[

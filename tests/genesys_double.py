@@ -36,6 +36,8 @@ class Fault:
     delay: float = 0.0
     body: str | None = None
     """A raw body to send instead of JSON."""
+    payload: dict[str, Any] | None = None
+    """The JSON body to answer with ``status`` (default: an ``injected <status>`` message)."""
     empty_page: bool = False
     """Answer with no entities although pageCount says there are more pages."""
     loop: bool = False
@@ -157,7 +159,10 @@ class GenesysDouble:
                         headers = {}
                         if fault.retry_after is not None:
                             headers["Retry-After"] = str(fault.retry_after)
-                        message = {"message": f"injected {fault.status}", "status": fault.status}
+                        message = fault.payload or {
+                            "message": f"injected {fault.status}",
+                            "status": fault.status,
+                        }
                         return self._send(fault.status, message, headers)
                     if fault.body is not None:
                         return self._send(200, fault.body, {"Content-Type": "text/html"})

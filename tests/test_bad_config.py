@@ -128,6 +128,15 @@ CASES = [
         {"genesys:region": "moon-1"},
         ['genesys:region = "moon-1"', "not a Genesys Cloud region", "mypurecloud.ie"],
     ),
+    (
+        "genesys-region-with-hosts-overridden",
+        {
+            "genesys:region": "eu-west-9",
+            "genesys:apiUrl": "https://api.private.example",
+            "genesys:loginUrl": "https://login.private.example",
+        },
+        ['genesys:region = "eu-west-9"', "not a Genesys Cloud region", "override the hosts, not the region"],
+    ),
     ("genesys-typo", {"genesys:regoin": "eu-west-1"}, ["genesys:regoin", "did you mean 'region'"]),
     (
         "no-client-id",

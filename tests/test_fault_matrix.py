@@ -25,6 +25,15 @@ from genesys_double import Fault, GenesysDouble
 FAST_BOUND = (FAST.attempts + 1) * (FAST.read_timeout + 0.1) + FAST.attempts * FAST.longest_wait + 1.0
 
 ME = "/api/v2/organizations/me"
+# The login host's answers, as the Genesys SDKs read them (`error`, `error_description`): token
+# throttling is a 400 with invalid_request and "rate limit exceeded"; a wrong client a 400 or 401
+# with invalid_client.
+THROTTLED = {"error": "invalid_request", "error_description": "rate limit exceeded; retry later"}
+INVALID_CLIENT = {
+    "error": "invalid_client",
+    "description": "client not found",
+    "error_description": "client not found",
+}
 QUEUES = "/api/v2/routing/queues"
 INTEGRATIONS = "/api/v2/integrations"
 
@@ -52,6 +61,8 @@ class Case:
     bound: float = FAST_BOUND
     requests: int | None = None
     """How many requests the faulty path must have seen."""
+    secret: str = CLIENT_SECRET
+    """The client secret the client presents."""
 
 
 CASES = [
@@ -126,6 +137,41 @@ CASES = [
         requests=1,
     ),
     Case(
+        "400-token-throttled-then-success",
+        "/oauth/token",
+        [Fault(status=400, payload=THROTTLED, times=2)],
+        get(ME),
+        requests=3,
+    ),
+    Case(
+        "400-token-throttled-until-attempts-run-out",
+        "/oauth/token",
+        [Fault(status=400, payload=THROTTLED, times=10)],
+        get(ME),
+        GenesysError,
+        "still rate-limiting this OAuth client's token requests \\(HTTP 400: rate limit exceeded.*after 4 attempts",
+        requests=4,
+    ),
+    Case(
+        "400-token-invalid-client",
+        "/oauth/token",
+        [Fault(status=400, payload=INVALID_CLIENT)],
+        get(ME),
+        GenesysAuthError,
+        "refused the OAuth client \\(HTTP 400: client not found\\).*genesys:clientSecret",
+        requests=1,
+    ),
+    Case(
+        "401-token-wrong-secret",
+        "/oauth/token",
+        [],
+        get(ME),
+        GenesysAuthError,
+        "refused the OAuth client \\(HTTP 401: authentication failed\\).*genesys:clientId",
+        requests=1,
+        secret="not-the-secret",
+    ),
+    Case(
         "403-queues",
         QUEUES,
         [Fault(status=403)],
@@ -174,7 +220,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fault(genesys: GenesysDouble, case: Case) -> None:
-    client = fast_client(genesys.url)
+    client = fast_client(genesys.url, case.secret)
     if case.path != "/oauth/token":
         client.get(ME)  # hold a token already, so the fault meets the call it is meant for
     before = genesys.count(case.path)
@@ -194,4 +240,4 @@ def test_fault(genesys: GenesysDouble, case: Case) -> None:
 
 def test_the_matrix_covers_every_fault_kind() -> None:
     kinds = {c.id.split("-")[0] for c in CASES}
-    assert {"429", "5xx", "500", "timeout", "401", "403", "malformed", "empty", "paging"} <= kinds
+    assert {"400", "429", "5xx", "500", "timeout", "401", "403", "malformed", "empty", "paging"} <= kinds

@@ -11,6 +11,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from conftest import CLIENT_ID, CLIENT_SECRET
+from genesys.client import GenesysError
 from genesys.integration import IntegrationProvider
 from genesys.provider import UNKNOWN
 from genesys.queues import QueuesProvider
@@ -81,6 +82,22 @@ def test_check_returns_the_verified_facts_so_a_preview_shows_them(genesys):
     assert result.inputs["integration"] == "EventBridge (dev)"
 
 
+def test_create_takes_what_check_verified_once_and_never_anything_stale(genesys):
+    provider = configured(IntegrationProvider(), genesys)
+    checked = provider.check({}, integration_inputs()).inputs
+    asked = len(genesys.requests)
+    assert provider.create(checked).outs == checked  # served from check(): no request
+    assert len(genesys.requests) == asked
+    provider.create(checked)  # taken once: a second create() asks Genesys again
+    assert len(genesys.requests) == asked + 3
+
+    provider.check({}, integration_inputs())
+    genesys.integration("EventBridge (dev)")["intendedState"] = "DISABLED"
+    assert provider.check({}, integration_inputs()).failures  # a failed check drops the entry
+    with pytest.raises(GenesysError, match="no enabled Amazon EventBridge integration"):
+        provider.create(checked)
+
+
 def test_check_with_unknown_inputs_waits_for_create(genesys):
     provider = configured(IntegrationProvider(), genesys)
     result = provider.check({}, integration_inputs(aws_account_id=UNKNOWN))
@@ -105,6 +122,16 @@ def test_an_unknown_integration_reference_lists_the_candidates(genesys):
 def test_a_disabled_integration_is_refused(genesys):
     reason = refusal(genesys, "integration", integration="EventBridge (retired)")
     assert "is DISABLED" in reason and "enable it in Genesys Cloud" in reason
+
+
+def test_a_restored_integration_is_not_taken_for_an_enabled_one(genesys):
+    # RESTORED is in the SDK models' intendedState enum (ClientApp, Java SDK 214) but is not a
+    # state a user sets (the Genesys Terraform provider accepts ENABLED | DISABLED): it says the
+    # integration came back from DELETED, not that it runs. Only ENABLED is taken as sending.
+    genesys.integration("EventBridge (dev)")["intendedState"] = "RESTORED"
+    assert "no enabled Amazon EventBridge integration" in refusal(genesys, "integration")
+    reason = refusal(genesys, "integration", integration="EventBridge (dev)")
+    assert "is RESTORED, so Genesys sends no events" in reason and "enable it" in reason
 
 
 def test_an_inactive_integration_is_refused(genesys):
@@ -173,6 +200,13 @@ def test_missing_credentials_are_a_check_failure_that_says_how_to_set_them(genes
     )
     reason = failures_of(provider.check({}, integration_inputs()))["integration"]
     assert "pulumi config set genesys:clientSecret --secret" in reason
+
+
+def test_an_unknown_region_is_a_check_failure_even_with_both_hosts_overridden(genesys):
+    provider = configured(IntegrationProvider(), genesys, **{"genesys:region": "eu-west-9"})
+    reason = failures_of(provider.check({}, integration_inputs()))["integration"]
+    assert "genesys:region 'eu-west-9' is not a Genesys Cloud region" in reason
+    assert genesys.requests == []
 
 
 def test_credentials_may_come_from_the_environment(genesys, monkeypatch):

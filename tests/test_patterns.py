@@ -22,18 +22,29 @@ def test_seed_tutorial_custom_shape_is_reproduced_exactly():
     assert json.loads(patterns.serialise(built)) == seed
 
 
-def test_conversation_end_preset_is_user_end_or_abandoned_acd_end_for_the_queue():
+def test_conversation_end_preset_is_a_final_user_end_or_an_abandoned_acd_end_for_the_queue():
     p = patterns.genesys_pattern(SOURCE, QUEUE, patterns.CONVERSATION_END_PRESET)
     assert p["source"] == [SOURCE]
-    user_end, acd_end = p["$or"]
-    assert user_end == {
+    not_moved_on, unstated, abandoned = p["$or"]
+    assert not_moved_on == {
         "detail-type": ["v2.detail.events.conversation.{id}.user.end"],
-        "detail": {"eventBody": {"queueId": [QUEUE]}},
+        "detail": {
+            "eventBody": {
+                "queueId": [QUEUE],
+                "disconnectType": [{"anything-but": {"suffix": "TRANSFER"}}],
+            }
+        },
     }
-    assert acd_end == {
+    assert unstated == {
+        "detail-type": ["v2.detail.events.conversation.{id}.user.end"],
+        "detail": {"eventBody": {"queueId": [QUEUE], "disconnectType": [{"exists": False}]}},
+    }
+    assert abandoned == {
         "detail-type": ["v2.detail.events.conversation.{id}.acd.end"],
         "detail": {"eventBody": {"queueId": [QUEUE], "acdOutcome": ["ABANDON"]}},
     }
+    # anything-but/suffix, not anything-but/wildcard: no share of the 30 wildcard rules a bus holds.
+    assert not patterns.uses_wildcard(p)
 
 
 def test_explicit_topics_filter_on_the_queue_id_in_the_event_body():
@@ -62,11 +73,28 @@ def test_serialisation_is_deterministic_whatever_the_construction_order():
         ("v2.detail.events.conversation.{id}.user.ended", "unknown topic"),
         ("customer.end", "carries no eventBody.queueId"),
         ("flow.end", "carries no eventBody.queueId"),
+        ("flow.outcome", "carries no eventBody.queueId"),
+        ("attributes", "carries no eventBody.queueId"),
+        ("contact", "carries no eventBody.queueId"),
+        ("outbound", "carries no eventBody.queueId"),
+        ("v2.detail.events.conversation.{id}.outbound", "carries no eventBody.queueId"),
     ],
 )
 def test_topics_that_cannot_route_per_queue_are_refused(topic, message):
     with pytest.raises(patterns.TopicError, match=message):
         patterns.topic_template(topic)
+
+
+def test_wrapup_carries_the_queue_id_and_can_be_chosen():
+    assert patterns.topic_template("wrapup") == "v2.detail.events.conversation.{id}.wrapup"
+
+
+def test_the_refusals_name_only_topics_that_can_be_routed():
+    with pytest.raises(patterns.TopicError) as raised:
+        patterns.topic_template("conversation.end")
+    listed = str(raised.value)
+    assert "wrapup" in listed and "user.end" in listed
+    assert "customer.end" not in listed and "flow.outcome" not in listed
 
 
 def test_full_topic_templates_are_accepted():
@@ -114,7 +142,8 @@ def test_the_longest_configurable_pattern_fits_the_quota():
     every_topic = tuple(
         patterns.topic_template(t) for t, routable in patterns.CONVERSATION_TOPICS.items() if routable
     )
-    p = patterns.serialise(
-        patterns.genesys_pattern(patterns.LONGEST_GENESYS_SOURCE, patterns.LONGEST_QUEUE_ID, every_topic)
-    )
-    assert len(p) <= patterns.PATTERN_MAX_CHARS
+    for selection in (every_topic, patterns.CONVERSATION_END_PRESET):
+        p = patterns.serialise(
+            patterns.genesys_pattern(patterns.LONGEST_GENESYS_SOURCE, patterns.LONGEST_QUEUE_ID, selection)
+        )
+        assert len(p) <= patterns.PATTERN_MAX_CHARS

@@ -145,3 +145,33 @@ def test_the_host_is_stopped_whatever_happens(genesys):
     with pytest.raises(HostError, match="UnpicklingError"):
         fail_inside_the_host()
     assert started[0].poll() is not None
+
+
+def test_one_run_asks_genesys_once_for_check_and_create_together(host, genesys, capsys):
+    """A whole `pulumi up` of the providers (Check, then Create, for both resources) in one
+    host process: 40 queue names in a 250-queue organisation take at most 5 queue requests in
+    all, and the integration its 3 (integrations, config/current, organizations/me)."""
+    generated = genesys.add_queues(245)
+    assert len(genesys.data["queues"]) == 250
+    names = [q["name"] for q in generated[::6]][:40]
+    run = run_program(base_config(queues=[{"name": n} for n in names]))
+    host.configure(stack_config(genesys))
+
+    created = {}
+    for type_, name in ((INTEGRATION, "integration"), (QUEUES, "queues")):
+        checked, failures = host.check(urn(type_, name), {}, run.one(type_).inputs)
+        assert failures == []
+        _, created[type_] = host.create(urn(type_, name), checked)
+
+    queue_requests = genesys.count("/api/v2/routing/queues")
+    integration_requests = genesys.count("/api/v2/integrations") + genesys.count("/api/v2/organizations")
+    with capsys.disabled():
+        print(
+            f"\n[one run] 40 names, 250 queues: {queue_requests} queue requests, "
+            f"{integration_requests} integration requests, {genesys.count('/oauth/token')} token request(s)"
+        )
+    assert queue_requests <= 5
+    assert integration_requests == 3
+    assert genesys.count("/oauth/token") == 1
+    assert {q["name"] for q in created[QUEUES]["queues"].values()} == set(names)
+    assert created[INTEGRATION]["event_source_name"] == SOURCE

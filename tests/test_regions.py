@@ -10,6 +10,10 @@ from genesys.regions import UnknownRegionError, endpoints_for
         ("mypurecloud.ie", "mypurecloud.ie"),
         ("ap-southeast-2", "mypurecloud.com.au"),
         ("US-EAST-1", "mypurecloud.com"),
+        ("ap-southeast-1", "apse1.pure.cloud"),
+        ("apse1.pure.cloud", "apse1.pure.cloud"),
+        ("mx-central-1", "mxc1.pure.cloud"),
+        ("mxc1.pure.cloud", "mxc1.pure.cloud"),
     ],
 )
 def test_a_region_by_aws_code_or_domain_gives_login_and_api_hosts(region, domain):
@@ -40,4 +44,12 @@ def test_an_unknown_region_lists_the_valid_ones():
     message = str(raised.value)
     assert "'eu-west-9'" in message
     assert "eu-west-1" in message and "mypurecloud.ie" in message and "apne3.pure.cloud" in message
+    assert "apse1.pure.cloud" in message and "mx-central-1" in message
     assert "genesys:apiUrl" in message
+
+
+def test_an_unknown_region_is_refused_even_with_both_hosts_overridden():
+    with pytest.raises(UnknownRegionError, match="'eu-west-9' is not a Genesys Cloud region"):
+        endpoints_for(
+            "eu-west-9", api_url="https://api.private.example", login_url="https://login.private.example"
+        )

@@ -109,7 +109,11 @@ def oracle(event, queue):
         return False
     topic = event["detail-type"].removeprefix(TEMPLATE)
     if "topics" not in queue:
-        return topic == "user.end" or (topic == "acd.end" and body.get("acdOutcome") == "ABANDON")
+        # The preset: an agent leg that ended without moving the interaction on, or abandoned.
+        moved_on = str(body.get("disconnectType", "")).endswith("TRANSFER")
+        return (topic == "user.end" and not moved_on) or (
+            topic == "acd.end" and body.get("acdOutcome") == "ABANDON"
+        )
     return topic in queue["topics"]
 
 
@@ -125,6 +129,12 @@ def generated_events(queues, count):
             body["queueId"] = queue_id.upper() if rng.random() < 0.02 else queue_id
         if topic == "acd.end":
             body["acdOutcome"] = rng.choice(["ANSWERED", "ABANDON", "FLOW_OUT", "UNKNOWN"])
+        if topic == "user.end":
+            disconnect = rng.choice(
+                [None, "CLIENT", "PEER", "TRANSFER", "CONSULT_TRANSFER", "NO_ANSWER_TRANSFER"]
+            )
+            if disconnect is not None:
+                body["disconnectType"] = disconnect
         yield {
             "source": OTHER_SOURCE if rng.random() < 0.1 else SOURCE,
             "detail-type": TEMPLATE + topic,
