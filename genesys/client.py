@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from genesys import endpoints as allowed
 from genesys.regions import GenesysEndpoints
 
 log = logging.getLogger(__name__)
@@ -129,8 +131,8 @@ def _session(bounds: RetryBounds) -> requests.Session:
 
 @dataclass
 class _Token:
-    value: str
-    expires_at: float
+    value: str = field(repr=False)  # never in a repr, a log line or a traceback's locals
+    expires_at: float = 0.0
 
 
 class GenesysClient:
@@ -143,6 +145,8 @@ class GenesysClient:
         client_secret: str,
         bounds: RetryBounds | None = None,
     ) -> None:
+        check_endpoints(endpoints)
+        self._origins = {allowed.origin(endpoints.login_url), allowed.origin(endpoints.api_url)}
         self.endpoints = endpoints
         self.bounds = bounds or RetryBounds()
         self._credentials = (client_id, client_secret)
@@ -188,6 +192,12 @@ class GenesysClient:
 
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         path = urlsplit(url).path
+        if allowed.origin(url) not in self._origins:
+            # A nextUri (or any URL) on another host would carry the bearer token there.
+            raise GenesysError(
+                f"{method} {path}: Genesys pointed this client at {allowed.shown(url)}, which is not "
+                f"its own origin ({self.endpoints.api_url}); not followed, and no credential was sent"
+            )
         timeout = (self.bounds.connect_timeout, self.bounds.read_timeout)
         try:
             response = self._session.request(method, url, timeout=timeout, **kwargs)
@@ -298,8 +308,20 @@ def _reason(e: requests.RequestException) -> str:
     return type(e).__name__
 
 
+def check_endpoints(endpoints: GenesysEndpoints) -> None:
+    """Before anything is sent: the secret goes to the login host and the token to the API
+    host, so both must be Genesys' own, or allowed by the owner of this process
+    (``GENESYS_ALLOW_CUSTOM_ENDPOINTS=1``); raises GenesysError otherwise."""
+    for key, url in (("genesys:loginUrl", endpoints.login_url), ("genesys:apiUrl", endpoints.api_url)):
+        try:
+            allowed.check(url, os.environ)
+        except allowed.EndpointRefused as e:
+            raise GenesysError(f"{key}: {e}") from None
+
+
 @functools.lru_cache(maxsize=8)
 def shared_client(endpoints: GenesysEndpoints, client_id: str, client_secret: str) -> GenesysClient:
     """One client, and so one token, per process and OAuth client: the provider host runs
-    every dynamic resource of a deployment in one process."""
+    every dynamic resource of a deployment in one process. Callers check the endpoints
+    (:func:`check_endpoints`) before asking: a cached client was allowed when it was made."""
     return GenesysClient(endpoints, client_id, client_secret)

@@ -40,6 +40,8 @@ class Fault:
     """Answer with no entities although pageCount says there are more pages."""
     loop: bool = False
     """Answer with a nextUri that points back at this same page."""
+    next_uri: str | None = None
+    """Answer with this nextUri (for example an absolute URL on another host)."""
     times: int = 1
 
 
@@ -266,6 +268,9 @@ class GenesysDouble:
         if fault and fault.loop:
             body["nextUri"] = body["selfUri"]
             body["pageCount"] = page_count + 5
+        elif fault and fault.next_uri:
+            body["nextUri"] = fault.next_uri
+            body["pageCount"] = page_count + 1
         elif number < page_count:
             body["nextUri"] = f"{path}?{urlencode([*rest, ('pageSize', size), ('pageNumber', number + 1)])}"
         return body
