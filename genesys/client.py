@@ -129,6 +129,12 @@ def _session(bounds: RetryBounds) -> requests.Session:
     return session
 
 
+@dataclass(frozen=True)
+class _Credentials:
+    client_id: str
+    client_secret: str = field(repr=False)  # never in a repr or a traceback's locals
+
+
 @dataclass
 class _Token:
     value: str = field(repr=False)  # never in a repr, a log line or a traceback's locals
@@ -149,7 +155,7 @@ class GenesysClient:
         self._origins = {allowed.origin(endpoints.login_url), allowed.origin(endpoints.api_url)}
         self.endpoints = endpoints
         self.bounds = bounds or RetryBounds()
-        self._credentials = (client_id, client_secret)
+        self._credentials = _Credentials(client_id, client_secret)
         self._session = _session(self.bounds)
         self._token: _Token | None = None
         self._token_lock = threading.Lock()
@@ -164,7 +170,7 @@ class GenesysClient:
         response = self._send(
             "POST",
             url,
-            auth=requests.auth.HTTPBasicAuth(*self._credentials),
+            auth=requests.auth.HTTPBasicAuth(self._credentials.client_id, self._credentials.client_secret),
             data={"grant_type": "client_credentials"},
         )
         if response.status_code in (400, 401, 403):

@@ -203,11 +203,12 @@ def test_a_next_uri_on_the_same_origin_is_followed(genesys):
     assert len(pages) == 2
 
 
-def test_the_token_is_in_no_repr(genesys):
+def test_the_token_and_the_secret_are_in_no_repr(genesys):
     client = fast_client(genesys.url)
     client.get("/api/v2/organizations/me")
     (token,) = genesys.issued_tokens
     assert client._token is not None and client._token.value == token
-    for shown in (repr(client), repr(client._token), str(vars(client).get("_token"))):
+    shown_values = (repr(client), repr(client._token), repr(client._credentials), str(vars(client)))
+    for shown in shown_values:
         assert token not in shown
         assert CLIENT_SECRET not in shown
