@@ -206,7 +206,9 @@ class GenesysClient:
             )
         timeout = (self.bounds.connect_timeout, self.bounds.read_timeout)
         try:
-            response = self._session.request(method, url, timeout=timeout, **kwargs)
+            # No redirects: one could lead the token (or, from the login host, the secret's
+            # request) to a host this client was never given.
+            response = self._session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
         except requests.RequestException as e:
             raise GenesysError(
                 f"{method} {path}: could not reach Genesys at {urlsplit(url).netloc} after "
@@ -214,6 +216,12 @@ class GenesysClient:
                 "genesys:apiUrl and the network path to Genesys Cloud."
             ) from None
         log.debug("%s %s -> %s", method, path, response.status_code)
+        if response.is_redirect:
+            location = response.headers.get("Location", "")
+            raise GenesysError(
+                f"{method} {path}: Genesys answered with a redirect (HTTP {response.status_code}) to "
+                f"{allowed.shown(location)}; not followed. Check genesys:apiUrl / genesys:loginUrl."
+            )
         return response
 
     def get(self, path: str, params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None) -> Any:

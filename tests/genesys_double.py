@@ -42,6 +42,8 @@ class Fault:
     """Answer with a nextUri that points back at this same page."""
     next_uri: str | None = None
     """Answer with this nextUri (for example an absolute URL on another host)."""
+    location: str | None = None
+    """With a 3xx ``status``: the redirect's Location."""
     times: int = 1
 
 
@@ -159,6 +161,8 @@ class GenesysDouble:
                         headers = {}
                         if fault.retry_after is not None:
                             headers["Retry-After"] = str(fault.retry_after)
+                        if fault.location is not None:
+                            headers["Location"] = fault.location
                         message = {"message": f"injected {fault.status}", "status": fault.status}
                         return self._send(fault.status, message, headers)
                     if fault.body is not None:

@@ -193,6 +193,16 @@ def test_a_next_uri_on_another_origin_is_not_followed_with_the_token(genesys):
         assert token not in message
 
 
+@pytest.mark.parametrize("path", ["/api/v2/organizations/me", "/oauth/token"])
+def test_a_redirect_is_not_followed_with_the_token_or_the_secret(genesys, path):
+    with running() as elsewhere:
+        genesys.inject(path, Fault(status=307, location=f"{elsewhere.url}{path}"))
+        with pytest.raises(GenesysError) as raised:
+            fast_client(genesys.url).get("/api/v2/organizations/me")
+        assert elsewhere.requests == []
+    assert "redirect" in str(raised.value) and "not followed" in str(raised.value)
+
+
 def test_a_next_uri_on_the_same_origin_is_followed(genesys):
     genesys.add_queues(150)
     genesys.inject(
