@@ -9,10 +9,18 @@ export PULUMI_BACKEND_URL
 
 .PHONY: test lint typecheck unit preview up check-stacks hooks clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# What to install: the version ranges by default; CI passes REQUIREMENTS=requirements.lock, the
+# exact versions and hashes (`pip-compile --generate-hashes`, see README), installed as they are.
+REQUIREMENTS ?= requirements-dev.txt
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
+ifeq ($(suffix $(REQUIREMENTS)),.lock)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(REQUIREMENTS)
+else
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r $(REQUIREMENTS)
+endif
 	touch $@
 
 test: lint typecheck unit

@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 import settings as config
 from components import naming, patterns
+from components.archive import archive_pattern
 from components.partner_source import confirm_partner_source
 from components.routing import QueueEventRouting, QueueEventRoutingArgs, QueueRouteArgs
 from components.target_functions import confirmed_functions
@@ -130,6 +131,9 @@ routing = QueueEventRouting(
         maximum_event_age_seconds=stack.retry.maximum_event_age_seconds,
         maximum_retry_attempts=stack.retry.maximum_retry_attempts,
         archive_retention_days=stack.archive_retention_days,
+        archive_event_pattern=source.apply(
+            lambda s: archive_pattern(s, stack.custom_events.detail_types if stack.custom_events else None)
+        ),
         tags=stack.tags,
     ),
 )

@@ -15,13 +15,13 @@ import json
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from components import aws_limits, invoke_grants, naming, patterns
-from genesys import regions
+from genesys import endpoints, regions
 
 PROJECT = "genesys-queue-events"
 
@@ -155,6 +155,8 @@ class Settings:
     lambda_policy_budget_bytes: int = invoke_grants.DEFAULT_BUDGET_BYTES
     custom_events: CustomEvents | None = None
     genesys: GenesysConnection = field(default_factory=GenesysConnection)
+    secret_keys: frozenset[str] = frozenset()
+    """The config keys stored as secrets: their values are never shown in a message."""
 
     @property
     def enabled_queues(self) -> tuple[QueueRoute, ...]:
@@ -170,17 +172,74 @@ class Problem:
     key: str
     value: Any
     message: str
+    hidden: bool = False
+    """The value is a secret (its key is stored as one): shown as ``(hidden)``."""
 
     def __str__(self) -> str:
-        shown = "(not set)" if self.value is _MISSING else json.dumps(self.value, default=str)
+        if self.value is _MISSING:
+            shown = "(not set)"
+        elif self.hidden or looks_secret(self.key):
+            shown = json.dumps(HIDDEN)
+        else:
+            shown = json.dumps(_scrubbed(self.value), default=str)
         return f"{self.key} = {shown}: {self.message}"
 
 
-class SettingsError(ValueError):
-    """The stack configuration has problems; ``problems`` lists every one."""
+HIDDEN = "(hidden)"
+# A key whose name says it holds a credential: its value is never echoed, whatever the key is
+# (a misspelt `genesys:clientsecret`, a `tags.apiToken`).
+SECRET_NAME_RE = re.compile(
+    r"secret|passw|passphrase|token|credential|private.?key|api.?key|access.?key|auth", re.IGNORECASE
+)
 
-    def __init__(self, problems: Sequence[Problem], source: str = "stack configuration"):
-        self.problems = list(problems)
+
+def looks_secret(key: str) -> bool:
+    return any(SECRET_NAME_RE.search(part) for part in re.split(r"[.:\[\]]", str(key)) if part)
+
+
+def _scrubbed(value: Any) -> Any:
+    """A value fit for a message: nested values under secret-looking names hidden, a user name
+    or password inside a URL hidden."""
+    if isinstance(value, Mapping):
+        return {k: HIDDEN if looks_secret(str(k)) else _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrubbed(v) for v in value]
+    if isinstance(value, str) and "@" in value and "://" in value:
+        return endpoints.shown(value)
+    return value
+
+
+def _config_key(problem_key: str) -> str:
+    """``queues[2].target`` → ``genesys-queue-events:queues``; ``genesys:apiUrl`` stays."""
+    top = re.split(r"[.\[]", problem_key, maxsplit=1)[0]
+    return top if ":" in top else f"{PROJECT}:{top}"
+
+
+def _hide_secrets(problems: Sequence[Problem], secret_keys: Collection[str]) -> list[Problem]:
+    """Mark every problem under a key stored as a secret; its value also leaves the message."""
+    hidden: list[Problem] = []
+    for problem in problems:
+        top = _config_key(problem.key)
+        if top in secret_keys or top.partition(":")[2] in secret_keys or problem.hidden:
+            text = str(problem.value)
+            message = problem.message.replace(text, HIDDEN) if len(text) >= 4 else problem.message
+            hidden.append(replace(problem, message=message, hidden=True))
+        else:
+            hidden.append(problem)
+    return hidden
+
+
+class SettingsError(ValueError):
+    """The stack configuration has problems; ``problems`` lists every one. A value under a key
+    in ``secret_keys``, or under a secret-looking name, is shown as ``(hidden)``."""
+
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        source: str = "stack configuration",
+        secret_keys: Collection[str] = (),
+    ):
+        self.problems = _hide_secrets(problems, secret_keys)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"The {source} has {len(self.problems)} problem(s); nothing was deployed.\n{lines}")
 
@@ -327,7 +386,7 @@ def parse(
         _check_quotas(c, routes, custom, quota)
 
     if c.problems:
-        raise SettingsError(c.problems)
+        raise SettingsError(c.problems, secret_keys=secret_keys)
     return Settings(
         queues=tuple(routes),
         aws_region=region,
@@ -341,6 +400,7 @@ def parse(
         lambda_policy_budget_bytes=budget,
         custom_events=custom,
         genesys=genesys,
+        secret_keys=frozenset(secret_keys),
     )
 
 
@@ -360,8 +420,17 @@ def _genesys(
         c.add("genesys:region", region, regions.unknown_region_message())
     for key in ("apiUrl", "loginUrl"):
         url = cfg.get(key)
-        if url is not None and not (isinstance(url, str) and re.match(r"^https?://[^\s/]+", url)):
-            c.add(f"genesys:{key}", url, "must be a base URL such as https://api.mypurecloud.ie")
+        if url is None:
+            continue
+        # The OAuth secret and token go to these hosts: Genesys' own, unless the process's
+        # owner opted in (GENESYS_ALLOW_CUSTOM_ENDPOINTS=1 in its environment, never in config).
+        reason = (
+            endpoints.refusal(url, endpoints.custom_endpoints_allowed(env))
+            if isinstance(url, str)
+            else "must be a base URL such as https://api.mypurecloud.ie"
+        )
+        if reason is not None:
+            c.add(f"genesys:{key}", url, reason)
     for key, var in (("clientId", "GENESYS_CLIENT_ID"), ("clientSecret", "GENESYS_CLIENT_SECRET")):
         if key not in cfg and not env.get(var):
             c.add(
@@ -730,7 +799,7 @@ def check_target_accounts(settings: Settings, account_id: str) -> None:
         for key, target in foreign.items()
     ]
     if problems:
-        raise SettingsError(problems)
+        raise SettingsError(problems, secret_keys=settings.secret_keys)
 
 
 def load_stack_file(path: str | Path, project: str = PROJECT) -> tuple[dict[str, Any], list[str]]:
@@ -755,11 +824,25 @@ def load_stack_file(path: str | Path, project: str = PROJECT) -> tuple[dict[str,
 def main(argv: Sequence[str]) -> int:
     """``python -m settings Pulumi.dev.yaml [...]``: report every config problem of stack
     files exactly as the program would, without the Pulumi CLI or any cloud credential."""
-    if not argv:
-        print("usage: python -m settings Pulumi.<stack>.yaml [...]", file=sys.stderr)
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m settings", description=main.__doc__)
+    parser.add_argument("files", nargs="*", metavar="Pulumi.<stack>.yaml")
+    parser.add_argument("--rule-prefix", metavar="STACK", help="print the stack's rule-name prefix and exit")
+    parser.add_argument(
+        "--organization",
+        default="organization",
+        help="the stack's organisation (self-managed backends: organization)",
+    )
+    args = parser.parse_args(argv)
+    if args.rule_prefix:
+        print(naming.rule_name_prefix(args.organization, PROJECT, args.rule_prefix))
+        return 0
+    if not args.files:
+        parser.print_usage(sys.stderr)
         return 2
     failed = False
-    for name in argv:
+    for name in args.files:
         values, secrets = load_stack_file(name)
         region = values.get("aws:region")
         try:
@@ -767,7 +850,12 @@ def main(argv: Sequence[str]) -> int:
             parse(
                 values,
                 aws_region=str(region) if region else None,
-                environ={"GENESYS_CLIENT_ID": "-", "GENESYS_CLIENT_SECRET": "-"},
+                environ={
+                    "GENESYS_CLIENT_ID": "-",
+                    "GENESYS_CLIENT_SECRET": "-",
+                    # The endpoint opt-in is the caller's, from its own environment.
+                    endpoints.ALLOW_CUSTOM_ENDPOINTS: os.environ.get(endpoints.ALLOW_CUSTOM_ENDPOINTS, ""),
+                },
                 secret_keys=secrets,
             )
             print(f"{name}: ok")

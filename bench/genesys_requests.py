@@ -24,6 +24,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from pulumi.dynamic import Config, ConfigureRequest  # noqa: E402
 
 from genesys.client import GenesysClient, shared_client  # noqa: E402
+from genesys.endpoints import ALLOW_CUSTOM_ENDPOINTS  # noqa: E402
 from genesys.integration import IntegrationProvider  # noqa: E402
 from genesys.queues import QueuesProvider  # noqa: E402
 from genesys.regions import GenesysEndpoints  # noqa: E402
@@ -90,6 +91,8 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     args = parser.parse_args()
 
+    # The double serves plain http on loopback: opt in, as the tests do (genesys/endpoints.py).
+    os.environ[ALLOW_CUSTOM_ENDPOINTS] = "1"
     double = GenesysDouble().start()
     try:
         double.add_queues(ORGANISATION_QUEUES - len(double.data["queues"]))

@@ -17,6 +17,10 @@ def dead_letter_queue_policy(queue_arn: str, rule_arns: Sequence[str], rule_name
     SQS's 8,192-byte policy quota, so past that the condition becomes ``ArnLike`` on the rule
     names this stack owns on this bus (``rule/<bus>/<prefix>*``): every rule the stack creates
     is named with that prefix, and no wider grant is made.
+
+    Both forms also require ``aws:SourceAccount`` = the queue's own account: the rule ARN
+    already names the account, and the second key keeps the grant closed if a pattern is ever
+    widened (AWS's confused-deputy guidance for service principals).
     """
     arns = sorted(set(rule_arns))
     policy = _policy(queue_arn, "ArnEquals", arns)
@@ -27,6 +31,7 @@ def dead_letter_queue_policy(queue_arn: str, rule_arns: Sequence[str], rule_name
 
 
 def _policy(queue_arn: str, operator: str, source_arns: list[str]) -> str:
+    account = queue_arn.split(":")[4]  # arn:<partition>:sqs:<region>:<account>:<name>
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -37,7 +42,10 @@ def _policy(queue_arn: str, operator: str, source_arns: list[str]) -> str:
                     "Principal": {"Service": "events.amazonaws.com"},
                     "Action": "sqs:SendMessage",
                     "Resource": queue_arn,
-                    "Condition": {operator: {"aws:SourceArn": source_arns}},
+                    "Condition": {
+                        operator: {"aws:SourceArn": source_arns},
+                        "StringEquals": {"aws:SourceAccount": account},
+                    },
                 }
             ],
         },

@@ -71,7 +71,9 @@ class QueueEventRoutingArgs:
     maximum_retry_attempts: int = 185
     """How many times EventBridge retries an event (0–185)."""
     archive_retention_days: int | None = 7
-    """Archive every event on the bus for replay; None for no archive."""
+    """Archive the bus's events for replay; None for no archive."""
+    archive_event_pattern: pulumi.Input[str] | None = None
+    """Which of the bus's events the archive keeps (see components.archive); None keeps all."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Applied to every taggable resource."""
 
@@ -209,7 +211,9 @@ class QueueEventRouting(pulumi.ComponentResource):
                 f"{name}-archive",
                 event_source_arn=bus_arn,
                 retention_days=args.archive_retention_days,
-                description="Every event on the bus, for replay after a failed delivery",
+                event_pattern=args.archive_event_pattern,
+                # Archives take no tags: in EventBridge only rules and buses can be tagged.
+                description="This stack's events on the bus, for replay after a failed delivery",
                 opts=child,
             )
             archive_name = archive.name

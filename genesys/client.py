@@ -14,10 +14,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self, cast
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ from urllib3.connectionpool import ConnectionPool
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
+from genesys import endpoints as allowed
 from genesys.regions import GenesysEndpoints
 
 log = logging.getLogger(__name__)
@@ -171,10 +173,16 @@ def _session(bounds: RetryBounds) -> requests.Session:
     return session
 
 
+@dataclass(frozen=True)
+class _Credentials:
+    client_id: str
+    client_secret: str = field(repr=False)  # never in a repr or a traceback's locals
+
+
 @dataclass
 class _Token:
-    value: str
-    expires_at: float
+    value: str = field(repr=False)  # never in a repr, a log line or a traceback's locals
+    expires_at: float = 0.0
 
 
 class GenesysClient:
@@ -187,9 +195,11 @@ class GenesysClient:
         client_secret: str,
         bounds: RetryBounds | None = None,
     ) -> None:
+        check_endpoints(endpoints)
+        self._origins = {allowed.origin(endpoints.login_url), allowed.origin(endpoints.api_url)}
         self.endpoints = endpoints
         self.bounds = bounds or RetryBounds()
-        self._credentials = (client_id, client_secret)
+        self._credentials = _Credentials(client_id, client_secret)
         self._session = _session(self.bounds)
         self._token: _Token | None = None
         self._token_lock = threading.Lock()
@@ -204,7 +214,7 @@ class GenesysClient:
         response = self._send(
             "POST",
             url,
-            auth=requests.auth.HTTPBasicAuth(*self._credentials),
+            auth=requests.auth.HTTPBasicAuth(self._credentials.client_id, self._credentials.client_secret),
             data={"grant_type": "client_credentials"},
         )
         if response.status_code == 400 and _token_throttled(_body(response)):
@@ -239,9 +249,17 @@ class GenesysClient:
 
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         path = urlsplit(url).path
+        if allowed.origin(url) not in self._origins:
+            # A nextUri (or any URL) on another host would carry the bearer token there.
+            raise GenesysError(
+                f"{method} {path}: Genesys pointed this client at {allowed.shown(url)}, which is not "
+                f"its own origin ({self.endpoints.api_url}); not followed, and no credential was sent"
+            )
         timeout = (self.bounds.connect_timeout, self.bounds.read_timeout)
         try:
-            response = self._session.request(method, url, timeout=timeout, **kwargs)
+            # No redirects: one could lead the token (or, from the login host, the secret's
+            # request) to a host this client was never given.
+            response = self._session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
         except requests.RequestException as e:
             raise GenesysError(
                 f"{method} {path}: could not reach Genesys at {urlsplit(url).netloc} after "
@@ -249,6 +267,12 @@ class GenesysClient:
                 "genesys:apiUrl and the network path to Genesys Cloud."
             ) from None
         log.debug("%s %s -> %s", method, path, response.status_code)
+        if response.is_redirect:
+            location = response.headers.get("Location", "")
+            raise GenesysError(
+                f"{method} {path}: Genesys answered with a redirect (HTTP {response.status_code}) to "
+                f"{allowed.shown(location)}; not followed. Check genesys:apiUrl / genesys:loginUrl."
+            )
         return response
 
     def get(self, path: str, params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None) -> Any:
@@ -355,8 +379,20 @@ def _reason(e: requests.RequestException) -> str:
     return type(e).__name__
 
 
+def check_endpoints(endpoints: GenesysEndpoints) -> None:
+    """Before anything is sent: the secret goes to the login host and the token to the API
+    host, so both must be Genesys' own, or allowed by the owner of this process
+    (``GENESYS_ALLOW_CUSTOM_ENDPOINTS=1``); raises GenesysError otherwise."""
+    for key, url in (("genesys:loginUrl", endpoints.login_url), ("genesys:apiUrl", endpoints.api_url)):
+        try:
+            allowed.check(url, os.environ)
+        except allowed.EndpointRefused as e:
+            raise GenesysError(f"{key}: {e}") from None
+
+
 @functools.lru_cache(maxsize=8)
 def shared_client(endpoints: GenesysEndpoints, client_id: str, client_secret: str) -> GenesysClient:
     """One client, and so one token, per process and OAuth client: the provider host runs
-    every dynamic resource of a deployment in one process."""
+    every dynamic resource of a deployment in one process. Callers check the endpoints
+    (:func:`check_endpoints`) before asking: a cached client was allowed when it was made."""
     return GenesysClient(endpoints, client_id, client_secret)

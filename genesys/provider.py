@@ -34,7 +34,7 @@ from pulumi.dynamic import (
 )
 
 from genesys import run_cache
-from genesys.client import GenesysClient, GenesysError, GenesysNotFound, shared_client
+from genesys.client import GenesysClient, GenesysError, GenesysNotFound, check_endpoints, shared_client
 from genesys.regions import UnknownRegionError, endpoints_for
 
 # What the engine passes for an input that is not known yet (pulumi.runtime.rpc.UNKNOWN).
@@ -84,6 +84,7 @@ class Connection:
             endpoints = endpoints_for(self.region, self.api_url, self.login_url)
         except UnknownRegionError as e:
             raise GenesysError(str(e)) from None
+        check_endpoints(endpoints)  # every time: the environment decides, not the cache
         return shared_client(endpoints, self.client_id, self.client_secret)
 
 

@@ -42,6 +42,10 @@ class Fault:
     """Answer with no entities although pageCount says there are more pages."""
     loop: bool = False
     """Answer with a nextUri that points back at this same page."""
+    next_uri: str | None = None
+    """Answer with this nextUri (for example an absolute URL on another host)."""
+    location: str | None = None
+    """With a 3xx ``status``: the redirect's Location."""
     times: int = 1
 
 
@@ -159,6 +163,8 @@ class GenesysDouble:
                         headers = {}
                         if fault.retry_after is not None:
                             headers["Retry-After"] = str(fault.retry_after)
+                        if fault.location is not None:
+                            headers["Location"] = fault.location
                         message = fault.payload or {
                             "message": f"injected {fault.status}",
                             "status": fault.status,
@@ -271,6 +277,9 @@ class GenesysDouble:
         if fault and fault.loop:
             body["nextUri"] = body["selfUri"]
             body["pageCount"] = page_count + 5
+        elif fault and fault.next_uri:
+            body["nextUri"] = fault.next_uri
+            body["pageCount"] = page_count + 1
         elif number < page_count:
             body["nextUri"] = f"{path}?{urlencode([*rest, ('pageSize', size), ('pageNumber', number + 1)])}"
         return body

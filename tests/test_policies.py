@@ -16,7 +16,10 @@ def condition(policy):
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Action"] == "sqs:SendMessage"
     assert statement["Resource"] == QUEUE_ARN
-    return statement["Condition"]
+    conditions = dict(statement["Condition"])
+    # Every form of the grant is also held to the queue's own account.
+    assert conditions.pop("StringEquals") == {"aws:SourceAccount": "123456789012"}
+    return conditions
 
 
 def test_a_few_rules_are_named_one_by_one():
@@ -55,6 +58,7 @@ def test_a_large_stack_gets_a_policy_that_fits(monkeypatch):
     assert len(policy.encode()) <= SQS_POLICY_MAX_BYTES
     (statement,) = json.loads(policy)["Statement"]
     assert statement["Condition"] == {
-        "ArnLike": {"aws:SourceArn": [f"arn:aws:events:eu-west-1:123456789012:rule/{BUS}/{PREFIX}*"]}
+        "ArnLike": {"aws:SourceArn": [f"arn:aws:events:eu-west-1:123456789012:rule/{BUS}/{PREFIX}*"]},
+        "StringEquals": {"aws:SourceAccount": "123456789012"},
     }
     assert all(r.inputs["name"].startswith(PREFIX) for r in run.of_type("aws:cloudwatch/eventRule:EventRule"))

@@ -119,7 +119,9 @@ def test_queue_policy_allows_exactly_these_rules_and_nothing_wider():
     assert statement["Action"] == "sqs:SendMessage"
     assert statement["Resource"] == run.one(SQS).outputs["arn"]
     assert statement["Condition"] == {
-        "ArnEquals": {"aws:SourceArn": sorted(r.outputs["arn"] for r in run.of_type(RULE))}
+        "ArnEquals": {"aws:SourceArn": sorted(r.outputs["arn"] for r in run.of_type(RULE))},
+        # The queue's own account as well: the deployed account, from the caller identity.
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
     }
 
 

@@ -48,7 +48,7 @@ def grants(run):
     for policy in run.of_type("aws:sqs/queuePolicy:QueuePolicy"):
         for statement in json.loads(policy.inputs["policy"])["Statement"]:
             for operator, condition in statement["Condition"].items():
-                values = condition["aws:SourceArn"]
+                values = condition.get("aws:SourceArn", [])  # beside it: aws:SourceAccount
                 found += [(operator, v) for v in ([values] if isinstance(values, str) else values)]
     # Lambda stores every SourceArn as ArnLike.
     found += [("ArnLike", p.inputs["sourceArn"]) for p in run.of_type("aws:lambda/permission:Permission")]
