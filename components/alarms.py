@@ -13,6 +13,7 @@ See README, "Alarms".
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -154,7 +155,7 @@ class DeadLetterAlarms(pulumi.ComponentResource):
         for spec in alarm_specs(args.retention_seconds):
             alarm = aws.cloudwatch.MetricAlarm(
                 f"{name}-{spec.kind}",
-                name=queue_name.apply(lambda q, s=spec: alarm_name(q, s)),
+                name=queue_name.apply(functools.partial(alarm_name, spec=spec)),
                 alarm_description=spec.description,
                 namespace="AWS/SQS",
                 metric_name=spec.metric_name,
