@@ -99,9 +99,9 @@ def redrive(lambda_client: Any, letter: DeadLetter) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     stack = load_outputs(args)
-    queue_url = stack.require("deadLetterQueueUrl")
     only: Route | None = stack.route(args.queue) if args.queue else None
     sqs = aws.client("sqs", stack.region)
+    queue_url = queue_url_of(sqs, stack)
     lambda_client = aws.client("lambda", stack.region) if args.redrive else None
 
     groups: Counter[tuple[str, str, str]] = Counter()
@@ -160,6 +160,14 @@ def run(args: argparse.Namespace) -> int:
     failed = sum(failures.values())
     print(f"{redriven} of {total} dead letter(s){scope} redriven and deleted; {failed} left in the queue")
     return 1 if failed else 0
+
+
+def queue_url_of(sqs: Any, stack: StackOutputs) -> str:
+    """``deadLetterQueueUrl``; for a stack deployed before that output existed, from the ARN."""
+    if stack.raw.get("deadLetterQueueUrl") or not stack.raw.get("deadLetterQueueArn"):
+        return stack.require("deadLetterQueueUrl")
+    _, _, _, _, account, name = str(stack.raw["deadLetterQueueArn"]).split(":", 5)
+    return str(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
 
 
 def release(sqs: Any, queue_url: str, receipts: list[str]) -> None:

@@ -134,15 +134,21 @@ def _warn_outside_archive(archive: dict[str, Any], start: datetime, now: datetim
 def follow(events: Any, name: str, start: datetime, end: datetime, poll_seconds: float) -> dict[str, Any]:
     """Poll DescribeReplay to the end, showing how far into the window it has got."""
     tty = sys.stdout.isatty()
-    while True:
-        state = events.describe_replay(ReplayName=name)
-        if state["State"] in DONE:
-            if tty:
-                print()
-            return dict(state)
-        line = f"replay {name}: {state['State']} {progress(state, start, end)}"
-        print(f"\r{line}" if tty else line, end="" if tty else "\n", flush=True)
-        time.sleep(poll_seconds)
+    try:
+        while True:
+            state = events.describe_replay(ReplayName=name)
+            if state["State"] in DONE:
+                if tty:
+                    print()
+                return dict(state)
+            line = f"replay {name}: {state['State']} {progress(state, start, end)}"
+            print(f"\r{line}" if tty else line, end="" if tty else "\n", flush=True)
+            time.sleep(poll_seconds)
+    except KeyboardInterrupt:
+        raise OperationError(
+            f"stopped following; replay {name} goes on. Stop it with "
+            f"`aws events cancel-replay --replay-name {name}`"
+        ) from None
 
 
 def progress(state: dict[str, Any], start: datetime, end: datetime) -> str:

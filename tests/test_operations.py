@@ -17,6 +17,7 @@ from aws_endpoint import AwsEndpoint
 from deployed_stack import dead_letter, deploy, genesys_event, queue_depth
 from mockrun import FUNCTION, QUEUES_BY_NAME, REGION, ROOT, base_config, run_program
 from operations.cli import main
+from operations.replay import progress
 
 CARE = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
 BILLING = QUEUES_BY_NAME["billing"]["id"]
@@ -289,3 +290,22 @@ def test_an_outputs_file_that_is_not_a_stacks_is_refused(tmp_path, capsys, conte
     path.write_text(content)
     assert tool("dead-letters", "--outputs", str(path)) == 1
     assert fragment in capsys.readouterr().err
+
+
+def test_dead_letters_of_a_stack_deployed_before_the_url_output(stack, tmp_path, capsys):
+    outputs, _ = stack
+    write_dead_letters(outputs)
+    older = dict(outputs)
+    del older["deadLetterQueueUrl"]
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(older))
+    assert tool("dead-letters", "--outputs", str(path)) == 0
+    assert "5 dead letter(s) in 2 group(s)" in capsys.readouterr().out
+
+
+def test_progress_is_how_far_into_the_window_the_replay_has_got():
+    start, end = datetime(2026, 3, 2, 14, tzinfo=UTC), datetime(2026, 3, 2, 16, tzinfo=UTC)
+    assert progress({"EventLastReplayedTime": datetime(2026, 3, 2, 14, 30, tzinfo=UTC)}, start, end) == (
+        "25% of the window (events up to 14:30:00Z)"
+    )
+    assert progress({}, start, end) == "(no event replayed yet)"
