@@ -14,10 +14,11 @@ import pulumi
 import pulumi_aws as aws
 
 import settings as config
-from components import patterns
+from components import naming, patterns
 from components.alarms import DeadLetterAlarms, DeadLetterAlarmsArgs
 from components.partner_source import confirm_partner_source
 from components.routing import QueueEventRouting, QueueEventRoutingArgs, QueueRouteArgs
+from components.target_functions import confirmed_functions
 from genesys.integration import EventBridgeIntegration, EventBridgeIntegrationArgs
 from genesys.queues import GenesysQueues, GenesysQueuesArgs
 
@@ -31,6 +32,12 @@ except config.SettingsError as problems:
 
 region = aws.get_region().region
 partition = aws.get_partition().partition
+# Names and marks that belong to this stack alone, even on a bus other stacks share.
+stack_name = (pulumi.get_organization(), pulumi.get_project(), pulumi.get_stack())
+rule_name_prefix = naming.rule_name_prefix(*stack_name)
+bus_description = naming.bus_description(*stack_name)
+if not stack.enabled_queues:
+    pulumi.log.warn("Every queue is `enabled: false`: this stack keeps its rules but routes no event.")
 
 queues = GenesysQueues(
     "queues",
@@ -55,7 +62,7 @@ if stack.custom_events is None:
     )
     source: pulumi.Output[str] = integration.event_source_name
     if stack.event_bus is None:
-        source = confirm_partner_source(source)
+        source = confirm_partner_source(source, bus_description)
     bus_name = pulumi.Output.from_input(stack.event_bus) if stack.event_bus else source
 else:
     source = pulumi.Output.from_input(stack.custom_events.source)
@@ -80,15 +87,18 @@ verified = pulumi.Output.all(source, queues.queues).apply(
 )
 
 
+# One lookup per distinct function or alias, not one per queue.
+functions = confirmed_functions((r.target.policy_holder, r.target_key) for r in stack.queues)
+
+
 def route_args(route: config.QueueRoute) -> QueueRouteArgs:
     reference = route.queue.reference
     return QueueRouteArgs(
         name=route.queue.resource_name,
         queue=reference,
         event_pattern=verified.apply(lambda v: v[reference]["eventPattern"]),
-        target_arn=route.target.arn,
-        function_arn=route.target.function_arn,
-        qualifier=route.target.qualifier,
+        target=route.target.policy_holder,
+        function_arn=functions[route.target.policy_holder],
         enabled=route.enabled,
     )
 
@@ -113,7 +123,10 @@ routing = QueueEventRouting(
         event_bus_name=bus_name,
         create_event_bus=stack.custom_events is None and stack.event_bus is None,
         routes=[route_args(r) for r in stack.queues],
-        rule_name_prefix=f"gqe-{config.slug(pulumi.get_stack())[:16]}-",
+        rule_name_prefix=rule_name_prefix,
+        bus_name_for_sizing=stack.event_bus or patterns.LONGEST_GENESYS_SOURCE,
+        lambda_policy_budget_bytes=stack.lambda_policy_budget_bytes,
+        bus_description=bus_description,
         dead_letter_queue=stack.dead_letter_queue,
         maximum_event_age_seconds=stack.retry.maximum_event_age_seconds,
         maximum_retry_attempts=stack.retry.maximum_retry_attempts,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components import patterns
+from components import aws_limits, invoke_grants, naming, patterns
 from genesys import regions
 
 PROJECT = "genesys-queue-events"
@@ -36,6 +36,7 @@ PROJECT_KEYS = (
     "archive",
     "tags",
     "rulesPerBusQuota",
+    "lambdaPolicyBudgetBytes",
     "customEvents",
     "alarms",
 )
@@ -51,10 +52,8 @@ STRING_KEYS = ("integration", "target", "eventBus", "genesys:region", "genesys:c
 CREATE_BUS = "create"
 MAX_EVENT_AGE = (60, 86400)
 MAX_RETRY_ATTEMPTS = (0, 185)
+LAMBDA_POLICY_MAX = aws_limits.BY_NAME["Lambda resource-based policy, bytes"]
 DEFAULT_ARCHIVE_DAYS = 7
-# Resource names: the queue's slug goes into the rule's physical name after a stack prefix,
-# and rule names are at most 64 characters.
-MAX_SLUG = 40
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 LAMBDA_ARN_RE = re.compile(
@@ -107,6 +106,11 @@ class LambdaTarget:
     """The alias, when the target is an alias ARN."""
     account: str
     region: str
+
+    @property
+    def policy_holder(self) -> invoke_grants.PolicyHolder:
+        """The function, or alias, whose resource-based policy lets the rules invoke it."""
+        return invoke_grants.PolicyHolder(self.function_arn, self.qualifier)
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,7 @@ class Settings:
     archive_retention_days: int | None = DEFAULT_ARCHIVE_DAYS
     tags: Mapping[str, str] = field(default_factory=dict)
     rules_per_bus_quota: int = patterns.RULES_PER_BUS_DEFAULT
+    lambda_policy_budget_bytes: int = invoke_grants.DEFAULT_BUDGET_BYTES
     custom_events: CustomEvents | None = None
     genesys: GenesysConnection = field(default_factory=GenesysConnection)
     alarms: AlarmSettings | None = field(default_factory=AlarmSettings)
@@ -206,8 +211,7 @@ _MISSING: Any = object()
 
 def slug(name: str) -> str:
     """A queue name as a resource name: lowercase letters, digits and dashes."""
-    s = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return s[:MAX_SLUG].rstrip("-") or "queue"
+    return naming.slug(name) or "queue"
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:
@@ -336,6 +340,11 @@ def parse(
     if "rulesPerBusQuota" in project:
         quota = c.integer("rulesPerBusQuota", project["rulesPerBusQuota"], 1, None) or quota
 
+    budget = invoke_grants.DEFAULT_BUDGET_BYTES
+    if "lambdaPolicyBudgetBytes" in project:
+        got = c.integer("lambdaPolicyBudgetBytes", project["lambdaPolicyBudgetBytes"], 0, LAMBDA_POLICY_MAX)
+        budget = budget if got is None else got
+
     if routes and not c.problems:
         _check_quotas(c, routes, custom, quota)
 
@@ -351,6 +360,7 @@ def parse(
         archive_retention_days=archive_days,
         tags=tags,
         rules_per_bus_quota=quota,
+        lambda_policy_budget_bytes=budget,
         custom_events=custom,
         genesys=genesys,
         alarms=alarms,
@@ -518,7 +528,7 @@ def _queues(
     routes: list[QueueRoute] = []
     seen_ids: dict[str, str] = {}
     seen_names: dict[str, str] = {}
-    seen_slugs: dict[str, str] = {}
+    seen_resource_names: dict[str, str] = {}
     for i, item in enumerate(items):
         path = f"queues[{i}]"
         ref, raw = _queue_ref(c, path, item)
@@ -557,15 +567,18 @@ def _queues(
                 )
                 continue
             seen_names[folded] = path
-            if ref.resource_name in seen_slugs:
-                c.add(
-                    f"{path}.name",
-                    ref.name,
-                    f"gives the same resource name {ref.resource_name!r} as "
-                    f"{seen_slugs[ref.resource_name]}; give one of them by id instead",
-                )
-                continue
-            seen_slugs[ref.resource_name] = path
+        # Ids and name slugs share one namespace of resource names: a queue named like another
+        # queue's id would otherwise collide in its rule, target and permission.
+        if ref.resource_name in seen_resource_names:
+            key = f"{path}.id" if ref.id is not None else f"{path}.name"
+            c.add(
+                key,
+                ref.reference,
+                f"gives the same resource name {ref.resource_name!r} as "
+                f"{seen_resource_names[ref.resource_name]}; give one of them by id instead",
+            )
+            continue
+        seen_resource_names[ref.resource_name] = path
         if target is not None:
             target_key = f"{path}.target" if "target" in raw else "target"
             routes.append(QueueRoute(ref, target, enabled, topics, path, target_key))
@@ -670,17 +683,9 @@ def _tags(c: _Collector, value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
         c.add("tags", value, 'must be a map of strings, e.g. {"team": "contact-centre"}')
         return {}
-    if len(value) > 50:
-        c.add("tags", f"{len(value)} tags", "AWS allows at most 50 tags per resource")
-    tags: dict[str, str] = {}
-    for k, v in value.items():
-        if not isinstance(v, str) or len(v) > 256:
-            c.add(f"tags.{k}", v, "must be a string of at most 256 characters")
-        elif len(str(k)) > 128 or str(k).lower().startswith("aws:"):
-            c.add(f"tags.{k}", v, "tag keys are at most 128 characters and may not start with 'aws:'")
-        else:
-            tags[str(k)] = v
-    return tags
+    for key, shown, message in aws_limits.tag_problems(value):
+        c.add(key, shown, message)
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def _custom_events(c: _Collector, project: Mapping[str, Any]) -> CustomEvents | None:

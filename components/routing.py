@@ -15,11 +15,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import invoke_grants, naming
+from components.invoke_grants import PolicyHolder
+from components.patterns import LONGEST_GENESYS_SOURCE
 from components.policies import dead_letter_queue_policy
 
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 EVENTS_PRINCIPAL = "events.amazonaws.com"
-RULE_NAME_MAX = 64
 
 
 @dataclass
@@ -28,17 +30,15 @@ class QueueRouteArgs:
 
     name: str
     """Stable resource name from the queue's configured reference (its id or a slug of its
-    name), never its list position."""
+    name), never its list position; the rule's name is the stack's prefix and this."""
     queue: str
     """The queue as the user named it (id or name), for the rule's description."""
     event_pattern: pulumi.Input[str]
     """The serialised EventBridge pattern (see components.patterns), with the verified id."""
-    target_arn: str
-    """The Lambda function or alias ARN that receives the events."""
-    function_arn: str
-    """The function's unqualified ARN, which the invoke permission is attached to."""
-    qualifier: str | None = None
-    """The alias, when ``target_arn`` is an alias ARN."""
+    target: PolicyHolder
+    """The Lambda function, or the alias, that receives the events and whose policy grants it."""
+    function_arn: pulumi.Input[str]
+    """The target's unqualified function ARN, once AWS confirmed the function (and alias) exist."""
     enabled: bool = True
     """False keeps the route but disables its rule."""
 
@@ -53,8 +53,17 @@ class QueueEventRoutingArgs:
     create_event_bus: bool = False
     """Create ``event_bus_name`` as the partner event bus of the source of the same name."""
     rule_name_prefix: str = "gqe-"
-    """Every rule's name starts with this; it scopes the dead-letter queue's policy when the
-    list of rule ARNs outgrows SQS's policy size."""
+    """Every rule's name starts with this, and no other stack's rule on the bus does (see
+    components.naming); it scopes the shared grants: the dead-letter queue's policy when the list
+    of rule ARNs outgrows SQS's policy size, and a function's invoke permission past its budget."""
+    bus_name_for_sizing: str = LONGEST_GENESYS_SOURCE
+    """The bus name the invoke-permission budget is sized with: the bus's own name when it is
+    known before deployment, else the longest partner bus name Genesys can give."""
+    lambda_policy_budget_bytes: int = invoke_grants.DEFAULT_BUDGET_BYTES
+    """How much of each target's 20,480-byte resource policy this stack's statements may use
+    before they are consolidated into one prefix-scoped statement."""
+    bus_description: str | None = None
+    """The mark a bus this stack creates carries, so that a later run knows it as its own."""
     dead_letter_queue: bool = True
     """One standard SQS queue for events EventBridge could not deliver."""
     maximum_event_age_seconds: int = 86400
@@ -73,7 +82,7 @@ class QueueEventRouting(pulumi.ComponentResource):
     event_bus_name: pulumi.Output[str]
     """The name of the bus the rules are on."""
     routes: pulumi.Output[dict[str, dict[str, Any]]]
-    """Route name → ``{ruleName, ruleArn, targetArn, enabled}``."""
+    """Route name → ``{ruleName, ruleArn, targetArn, enabled, invokeGrant}``."""
     dead_letter_queue_arn: pulumi.Output[str | None]
     dead_letter_queue_url: pulumi.Output[str | None]
     dead_letter_queue_name: pulumi.Output[str | None]
@@ -94,6 +103,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                 f"{name}-partner-bus",
                 name=args.event_bus_name,
                 event_source_name=args.event_bus_name,
+                description=args.bus_description,
                 tags=tags,
                 opts=child,
             )
@@ -119,9 +129,17 @@ class QueueEventRouting(pulumi.ComponentResource):
             maximum_event_age_in_seconds=args.maximum_event_age_seconds,
             maximum_retry_attempts=args.maximum_retry_attempts,
         )
+        grants = invoke_grants.plan(
+            (invoke_grants.RouteGrant(route.name, route.target) for route in args.routes),
+            rule_name_prefix=args.rule_name_prefix,
+            bus_name_for_sizing=args.bus_name_for_sizing,
+            budget_bytes=args.lambda_policy_budget_bytes,
+        )
+        function_arns: dict[invoke_grants.PolicyHolder, pulumi.Input[str]] = {}
         rules: list[aws.cloudwatch.EventRule] = []
-        rule_names = [f"{args.rule_name_prefix}{route.name}"[:RULE_NAME_MAX] for route in args.routes]
+        rule_names = [naming.rule_name(args.rule_name_prefix, route.name) for route in args.routes]
         for route, rule_name in zip(args.routes, rule_names, strict=True):
+            function_arns.setdefault(route.target, route.function_arn)
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{route.name}",
                 name=rule_name,
@@ -136,23 +154,42 @@ class QueueEventRouting(pulumi.ComponentResource):
                 f"{name}-{route.name}",
                 rule=rule.name,
                 event_bus_name=bus_name,
-                arn=route.target_arn,
+                # Through the confirmed function ARN, so that no target points at nothing.
+                arn=_once_confirmed(route.function_arn, route.target.resource_arn),
                 retry_policy=retry_policy,
                 dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=dlq.arn)
                 if dlq
                 else None,
                 opts=child,
             )
-            aws.lambda_.Permission(
-                f"{name}-{route.name}",
-                action="lambda:InvokeFunction",
-                function=route.function_arn,
-                qualifier=route.qualifier,
-                principal=EVENTS_PRINCIPAL,
-                source_arn=rule.arn,
-                opts=child,
-            )
+            if not grants[route.target].shared:
+                aws.lambda_.Permission(
+                    f"{name}-{route.name}",
+                    statement_id=rule_name,
+                    action="lambda:InvokeFunction",
+                    function=route.function_arn,
+                    qualifier=route.target.qualifier,
+                    principal=EVENTS_PRINCIPAL,
+                    source_arn=rule.arn,
+                    opts=child,
+                )
             rules.append(rule)
+
+        # Past its budget, a function (or alias) gets one statement for all of this stack's rules
+        # on this bus. A stack that crosses the budget creates it before it deletes the per-rule
+        # statements (Pulumi creates before it deletes), so no event finds the function closed.
+        for holder, grant in grants.items():
+            if grant.shared:
+                aws.lambda_.Permission(
+                    f"{name}-invoke-{holder.name}",
+                    statement_id=naming.shared_statement_id(args.rule_name_prefix),
+                    action="lambda:InvokeFunction",
+                    function=function_arns[holder],
+                    qualifier=holder.qualifier,
+                    principal=EVENTS_PRINCIPAL,
+                    source_arn=_stack_rules_pattern(bus_name, holder, args.rule_name_prefix),
+                    opts=child,
+                )
 
         # All rule ARNs in one Output, shared by the queue policy and the route table.
         rule_arns: pulumi.Output[list[str]] = pulumi.Output.all(*(r.arn for r in rules))
@@ -190,8 +227,9 @@ class QueueEventRouting(pulumi.ComponentResource):
                 route.name: {
                     "ruleName": rule_name,
                     "ruleArn": arn,
-                    "targetArn": route.target_arn,
+                    "targetArn": route.target.resource_arn,
                     "enabled": route.enabled,
+                    "invokeGrant": grants[route.target].mode,
                 }
                 for route, rule_name, arn in zip(args.routes, rule_names, arns, strict=True)
             }
@@ -209,3 +247,16 @@ class QueueEventRouting(pulumi.ComponentResource):
                 "archive_name": self.archive_name,
             }
         )
+
+
+def _once_confirmed(confirmed: pulumi.Input[str], value: str) -> pulumi.Output[str]:
+    """``value``, once ``confirmed`` has resolved (and so once its check passed)."""
+    return pulumi.Output.from_input(confirmed).apply(lambda _: value)
+
+
+def _stack_rules_pattern(
+    bus_name: pulumi.Output[str], holder: PolicyHolder, prefix: str
+) -> pulumi.Output[str]:
+    """``…:rule/<bus>/<prefix>*`` in the target's partition, region and account."""
+    partition, region, account = invoke_grants.arn_parts(holder.function_arn)
+    return bus_name.apply(lambda bus: naming.rule_arn_pattern(partition, region, account, bus, prefix))

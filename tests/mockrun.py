@@ -9,6 +9,7 @@ the way the providers compute them. The providers themselves are tested against 
 from __future__ import annotations
 
 import json
+import logging
 import runpy
 import uuid
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
+
+from components import naming
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = json.loads((ROOT / "tests" / "fixtures" / "genesys.json").read_text())
@@ -30,6 +33,8 @@ SOURCE = f"aws.partner/genesys.com/cloud/{ORG_ID}/{INTEGRATION['config']['proper
 QUEUES_BY_ID = {q["id"]: q for q in FIXTURE["queues"]}
 QUEUES_BY_NAME = {q["name"].casefold(): q for q in FIXTURE["queues"]}
 FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:conversation-ended"
+# The rule-name prefix of stack "dev" on the local backend (organisation "organization").
+PREFIX = naming.rule_name_prefix("organization", PROJECT, "dev")
 
 
 @dataclass
@@ -45,6 +50,7 @@ class ProgramRun:
     resources: list[Registered] = field(default_factory=list)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -63,10 +69,21 @@ def _queue(entity: dict[str, Any]) -> dict[str, Any]:
     return {"id": entity["id"], "name": entity["name"], "division": dict(entity["division"])}
 
 
+@dataclass
+class AwsAccount:
+    """What the mocked AWS provider finds in the account: partner event sources (with their
+    state), event buses (name → description) and Lambda functions (``arn`` or ``arn:alias``)."""
+
+    event_sources: dict[str, str] = field(default_factory=lambda: {SOURCE: "PENDING"})
+    event_buses: dict[str, str] = field(default_factory=dict)
+    functions: set[str] | None = None
+    """None: every function and alias exists."""
+
+
 class RecordingMocks(pulumi.runtime.Mocks):
-    def __init__(self, run: ProgramRun, event_source_missing: bool = False) -> None:
+    def __init__(self, run: ProgramRun, account: AwsAccount | None = None) -> None:
         self.run = run
-        self.event_source_missing = event_source_missing
+        self.account = account or AwsAccount()
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
@@ -128,15 +145,62 @@ class RecordingMocks(pulumi.runtime.Mocks):
         if args.token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
         if args.token == "aws:cloudwatch/getEventSource:getEventSource":
-            if self.event_source_missing:
-                # As the engine reports a failed data source: a failure, not a crash.
-                return {}, [("namePrefix", "no matching Partner Event Source found")]
-            name = args.args["namePrefix"]
-            return {"name": name, "state": "PENDING", "arn": f"arn:aws:events:{REGION}::event-source/{name}"}
+            # As the provider's data source: a name prefix, and an error (a failure, not a crash)
+            # for no match and for several.
+            prefix = args.args["namePrefix"]
+            found = sorted(n for n in self.account.event_sources if n.startswith(prefix))
+            if len(found) != 1:
+                problem = (
+                    "no matching Partner Event Source found"
+                    if not found
+                    else "multiple event sources matched"
+                )
+                return {}, [("namePrefix", problem)]
+            name = found[0]
+            return {
+                "name": name,
+                "state": self.account.event_sources[name],
+                "arn": f"arn:aws:events:{REGION}::event-source/{name}",
+            }
+        if args.token == "aws:cloudwatch/getEventBuses:getEventBuses":
+            prefix = args.args.get("namePrefix", "")
+            return {
+                "eventBuses": [
+                    {
+                        "name": name,
+                        "arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{name}",
+                        "description": description,
+                        "creationTime": "2026-01-01T00:00:00Z",
+                        "lastModifiedTime": "2026-01-01T00:00:00Z",
+                    }
+                    for name, description in sorted(self.account.event_buses.items())
+                    if name.startswith(prefix)
+                ],
+                "id": REGION,
+            }
+        if args.token == "aws:lambda/getFunction:getFunction":
+            function, qualifier = args.args["functionName"], args.args.get("qualifier")
+            wanted = f"{function}:{qualifier}" if qualifier else function
+            if self.account.functions is not None and wanted not in self.account.functions:
+                return {}, [
+                    ("functionName", f"reading Lambda Function ({wanted}): ResourceNotFoundException")
+                ]
+            return {"arn": function, "functionName": function.rsplit(":", 1)[1], "qualifier": qualifier or ""}
         if args.token == "aws:cloudwatch/getEventBus:getEventBus":
             name = args.args["name"]
             return {"name": name, "arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{name}"}
         raise NotImplementedError(args.token)
+
+
+class _WarningsTo(logging.Handler):
+    """What the program tells the engine's log at warning level, as the CLI would show it."""
+
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
 
 
 def stack_config(values: Mapping[str, Any]) -> dict[str, str]:
@@ -171,14 +235,23 @@ def run_program(
     *,
     secret_keys: tuple[str, ...] = ("genesys:clientSecret",),
     stack: str = "dev",
-    event_source_missing: bool = False,
+    organization: str = "organization",
+    account: AwsAccount | None = None,
     record: ProgramRun | None = None,
 ) -> ProgramRun:
     """Run __main__.py under mocks with this config; raise what the program raises.
     Pass ``record`` to see what was registered even when the program fails."""
     run = ProgramRun() if record is None else record
+    logger = logging.getLogger(f"{__name__}.engine")
+    logger.propagate = False
+    logger.handlers = [_WarningsTo(run.warnings)]
     pulumi.runtime.set_mocks(
-        RecordingMocks(run, event_source_missing), project=PROJECT, stack=stack, preview=False
+        RecordingMocks(run, account),
+        project=PROJECT,
+        stack=stack,
+        preview=False,
+        organization=organization,
+        logger=logger,
     )
     pulumi.runtime.set_all_config(stack_config(values), list(secret_keys))
     exported: dict[str, Any] = {}

@@ -35,6 +35,17 @@ CASES = [
         {"queues": [{"name": "Billing Queue"}, {"name": "billing-queue"}]},
         ["queues[1].name", "same resource name 'billing-queue'", "by id instead"],
     ),
+    (
+        # A queue by id next to one whose *name* is that id: one resource name for both.
+        "id-and-name-alike",
+        {
+            "queues": [
+                "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+                {"name": "A1B2C3D4-E5F6-7890-ABCD-EF1234567890"},
+            ]
+        },
+        ["queues[1].name", "same resource name 'a1b2c3d4-e5f6-7890-abcd-ef1234567890'", "queues[0]"],
+    ),
     ("no-target", {"target": None}, ["queues[0].target = (not set)", "set the stack-wide `target`"]),
     (
         "target-not-lambda",
@@ -135,6 +146,26 @@ CASES = [
     ("quota-not-number", {"rulesPerBusQuota": "lots"}, ['rulesPerBusQuota = "lots"', "whole number"]),
     ("tags-aws-prefix", {"tags": {"aws:team": "x"}}, ["tags.aws:team", "may not start with 'aws:'"]),
     ("tags-not-map", {"tags": ["team"]}, ['tags = ["team"]', "map of strings"]),
+    # EventBridge, SQS and SNS refuse these at the first tagged resource; refused here instead.
+    (
+        "tags-hash-in-key",
+        {"tags": {"cost#centre": "cc-1"}},
+        ['tags.cost#centre = "cost#centre"', "rename the key"],
+    ),
+    ("tags-empty-key", {"tags": {"": "x"}}, ['tags. = ""', "1 to 128 characters"]),
+    ("tags-bad-value", {"tags": {"owner": "a&b <ops>"}}, ['tags.owner = "a&b <ops>"', "change the value"]),
+    ("tags-long-value", {"tags": {"owner": "x" * 257}}, ["tags.owner", "at most 256 characters"]),
+    ("tags-too-many", {"tags": {f"k{i}": "v" for i in range(51)}}, ['tags = "51 tags"', "at most 50 tags"]),
+    (
+        "budget-over-policy",
+        {"lambdaPolicyBudgetBytes": 30000},
+        ["lambdaPolicyBudgetBytes = 30000", "from 0 to 20480"],
+    ),
+    (
+        "budget-not-number",
+        {"lambdaPolicyBudgetBytes": "half"},
+        ['lambdaPolicyBudgetBytes = "half"', "whole number"],
+    ),
     ("no-aws-region", {"aws:region": None}, ["aws:region = (not set)", "pulumi config set aws:region"]),
     (
         "custom-bad-path",

@@ -1,7 +1,7 @@
 import json
 
 from components.policies import SQS_POLICY_MAX_BYTES, dead_letter_queue_policy
-from mockrun import FUNCTION, base_config, run_program
+from mockrun import FUNCTION, PREFIX, base_config, run_program
 
 QUEUE_ARN = "arn:aws:sqs:eu-west-1:123456789012:dead-letters"
 BUS = "aws.partner/genesys.com/cloud/0b5c1c3e-6a0e-4a5d-9a43-5f2b3c4d5e6f/dev-events"
@@ -55,8 +55,6 @@ def test_a_large_stack_gets_a_policy_that_fits(monkeypatch):
     assert len(policy.encode()) <= SQS_POLICY_MAX_BYTES
     (statement,) = json.loads(policy)["Statement"]
     assert statement["Condition"] == {
-        "ArnLike": {"aws:SourceArn": [f"arn:aws:events:eu-west-1:123456789012:rule/{BUS}/gqe-dev-*"]}
+        "ArnLike": {"aws:SourceArn": [f"arn:aws:events:eu-west-1:123456789012:rule/{BUS}/{PREFIX}*"]}
     }
-    assert all(
-        r.inputs["name"].startswith("gqe-dev-") for r in run.of_type("aws:cloudwatch/eventRule:EventRule")
-    )
+    assert all(r.inputs["name"].startswith(PREFIX) for r in run.of_type("aws:cloudwatch/eventRule:EventRule"))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pulumi
 import pytest
 
-from mockrun import ACCOUNT, FUNCTION, QUEUES_BY_NAME, REGION, SOURCE, base_config, run_program
+from mockrun import ACCOUNT, FUNCTION, PREFIX, QUEUES_BY_NAME, REGION, SOURCE, base_config, run_program
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -70,13 +69,13 @@ def test_each_queue_routes_to_its_own_target_and_permission_names_that_function(
     rules = by_rule_name(run)
     targets = {t.name: t for t in run.of_type(TARGET)}
     permissions = {p.name: p for p in run.of_type(PERMISSION)}
-    billing = rules["gqe-dev-billing"]
+    billing = rules[f"{PREFIX}billing"]
     assert targets[billing.name].inputs["arn"] == f"{FUNCTION}-billing:live"
-    assert targets[billing.name].inputs["rule"] == "gqe-dev-billing"
+    assert targets[billing.name].inputs["rule"] == f"{PREFIX}billing"
     # An alias target: the permission names the function and the alias as qualifier.
     assert permissions[billing.name].inputs["function"] == f"{FUNCTION}-billing"
     assert permissions[billing.name].inputs["qualifier"] == "live"
-    care = rules[f"gqe-dev-{CARE}"]
+    care = rules[f"{PREFIX}{CARE}"]
     assert targets[care.name].inputs["arn"] == FUNCTION
     assert permissions[care.name].inputs["function"] == FUNCTION
     assert "qualifier" not in permissions[care.name].inputs
@@ -85,10 +84,10 @@ def test_each_queue_routes_to_its_own_target_and_permission_names_that_function(
 def test_patterns_carry_the_resolved_queue_id_and_the_verified_source():
     run = run_program(several_queues())
     rules = by_rule_name(run)
-    billing = json.loads(rules["gqe-dev-billing"].inputs["eventPattern"])
+    billing = json.loads(rules[f"{PREFIX}billing"].inputs["eventPattern"])
     assert billing["source"] == [SOURCE]
     assert billing["$or"][0]["detail"]["eventBody"]["queueId"] == [BILLING]
-    support = json.loads(rules[f"gqe-dev-{SUPPORT}"].inputs["eventPattern"])
+    support = json.loads(rules[f"{PREFIX}{SUPPORT}"].inputs["eventPattern"])
     assert support == {
         "source": [SOURCE],
         "detail-type": [
@@ -97,7 +96,7 @@ def test_patterns_carry_the_resolved_queue_id_and_the_verified_source():
         ],
         "detail": {"eventBody": {"queueId": [SUPPORT]}},
     }
-    assert "Billing" in rules["gqe-dev-billing"].inputs["description"]
+    assert "Billing" in rules[f"{PREFIX}billing"].inputs["description"]
 
 
 def test_targets_carry_the_dead_letter_queue_and_retry_policy():
@@ -139,11 +138,12 @@ def test_exports_name_the_verified_source_and_every_route():
     billing = exports["routes"][BILLING]
     assert billing == {
         "queueName": "Billing",
-        "ruleName": "gqe-dev-billing",
-        "ruleArn": rules["gqe-dev-billing"].outputs["arn"],
+        "ruleName": f"{PREFIX}billing",
+        "ruleArn": rules[f"{PREFIX}billing"].outputs["arn"],
         "targetArn": f"{FUNCTION}-billing:live",
-        "eventPattern": rules["gqe-dev-billing"].inputs["eventPattern"],
+        "eventPattern": rules[f"{PREFIX}billing"].inputs["eventPattern"],
         "enabled": True,
+        "invokeGrant": "per-rule",
     }
 
 
@@ -174,10 +174,10 @@ def test_a_disabled_queue_keeps_its_route_with_a_disabled_rule():
     run = run_program(several_queues())
     states = {r.outputs["name"]: r.inputs["state"] for r in run.of_type(RULE)}
     assert states == {
-        f"gqe-dev-{CARE}": "ENABLED",
-        "gqe-dev-billing": "ENABLED",
-        "gqe-dev-sales-overflow": "DISABLED",
-        f"gqe-dev-{SUPPORT}": "ENABLED",
+        f"{PREFIX}{CARE}": "ENABLED",
+        f"{PREFIX}billing": "ENABLED",
+        f"{PREFIX}sales-overflow": "DISABLED",
+        f"{PREFIX}{SUPPORT}": "ENABLED",
     }
     assert run.exports["routes"][SALES]["enabled"] is False
 
@@ -237,11 +237,6 @@ def test_custom_events_reproduce_the_seed_tutorial_pattern_on_the_named_bus():
     assert run.of_type(BUS) == []
     assert run.of_type("pulumi-python:dynamic/genesys:EventBridgeIntegration") == []
     assert run.exports["eventSourceArn"] is None
-
-
-def test_a_missing_partner_event_source_is_explained():
-    with pytest.raises(pulumi.RunError, match=r"partner event source .* does not exist in this AWS account"):
-        run_program(several_queues(), event_source_missing=True)
 
 
 def test_the_credentials_may_come_from_the_environment(monkeypatch):
