@@ -26,6 +26,8 @@ from components.routing import DLQ_RETENTION_SECONDS
 # CloudWatch: an alarm name is 1-255 characters, unique in the account and region
 # (PutMetricAlarm overwrites an alarm of the same name).
 ALARM_NAME_MAX = 255
+# CloudWatch: an alarm description is at most 1,024 characters.
+ALARM_DESCRIPTION_MAX = 1024
 # SNS: a display name (the "From" of its e-mails) is at most 100 characters.
 TOPIC_DISPLAY_NAME_MAX = 100
 # SQS publishes queue metrics once a minute; five-minute periods keep the alarms calm.

@@ -121,6 +121,11 @@ def test_the_longest_queue_name_still_gives_valid_alarm_names():
         alarms.alarm_name("q" * 250, alarms.alarm_specs(DLQ_RETENTION_SECONDS)[0])
 
 
+def test_descriptions_fit_cloudwatchs_limit():
+    for spec in alarms.alarm_specs(DLQ_RETENTION_SECONDS):
+        assert len(spec.description) <= alarms.ALARM_DESCRIPTION_MAX
+
+
 def test_a_retention_too_short_to_warn_is_refused():
     with pytest.raises(alarms.AlarmLimitError, match="no time to warn"):
         alarms.alarm_specs(3 * 86400)
