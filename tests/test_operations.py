@@ -309,3 +309,33 @@ def test_progress_is_how_far_into_the_window_the_replay_has_got():
         "25% of the window (events up to 14:30:00Z)"
     )
     assert progress({}, start, end) == "(no event replayed yet)"
+
+
+def test_many_dead_letters_are_read_page_by_page_and_each_handled_once(aws, stack, capsys):
+    outputs, path = stack
+    url, billing = outputs["deadLetterQueueUrl"], outputs["routes"][BILLING]
+    for i in range(25):
+        dead_letter(
+            url,
+            genesys_event(BILLING, f"billing-{i}"),
+            rule_arn=billing["ruleArn"],
+            target_arn=billing["targetArn"],
+            code="NO_RESOURCE",
+            message="Function not found",
+        )
+    for i in range(12):
+        dead_letter(
+            url,
+            genesys_event(BILLING, f"gone-{i}"),
+            rule_arn=billing["ruleArn"],
+            target_arn=f"{FUNCTION}-deleted",
+            code="NO_RESOURCE",
+            message="Function not found",
+        )
+    assert tool("dead-letters", "--outputs", path) == 0
+    assert "37 dead letter(s) in 1 group(s)" in capsys.readouterr().out
+    assert tool("dead-letters", "--outputs", path, "--redrive") == 1
+    assert "25 of 37 dead letter(s) redriven and deleted; 12 left in the queue" in capsys.readouterr().out
+    conversations = [i.payload["detail"]["eventBody"]["conversationId"] for i in aws.invocations]
+    assert sorted(conversations) == sorted(f"billing-{i}" for i in range(25))  # each exactly once
+    assert queue_depth(url) == (12, 0)
