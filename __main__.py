@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 import settings as config
 from components import naming, patterns
+from components.alarms import DeadLetterAlarms, DeadLetterAlarmsArgs
 from components.archive import archive_pattern
 from components.partner_source import confirm_partner_source
 from components.routing import QueueEventRouting, QueueEventRoutingArgs, QueueRouteArgs
@@ -138,6 +139,21 @@ routing = QueueEventRouting(
     ),
 )
 
+# Someone is told when an event lands in the dead-letter queue, and before it would expire there.
+alarms: DeadLetterAlarms | None = None
+if stack.alarms is not None and stack.dead_letter_queue and stack.queues:
+    alarms = DeadLetterAlarms(
+        "dead-letter-alarms",
+        DeadLetterAlarmsArgs(
+            queue_name=routing.dead_letter_queue_name.apply(str),
+            stack=pulumi.get_stack(),
+            topic_arn=stack.alarms.topic_arn,
+            email=stack.alarms.email,
+            tags=stack.tags,
+        ),
+        opts=pulumi.ResourceOptions(parent=routing),
+    )
+
 pulumi.export("eventSourceName", source)
 pulumi.export("eventSourceArn", integration.event_source_arn if integration else None)
 pulumi.export("eventBusName", routing.event_bus_name)
@@ -154,4 +170,7 @@ pulumi.export(
 )
 pulumi.export("routes", pulumi.Output.all(verified, routing.routes).apply(route_table))
 pulumi.export("deadLetterQueueArn", routing.dead_letter_queue_arn)
+pulumi.export("deadLetterQueueUrl", routing.dead_letter_queue_url)
 pulumi.export("archiveName", routing.archive_name)
+pulumi.export("alarmTopicArn", alarms.topic_arn if alarms else None)
+pulumi.export("alarmNames", alarms.alarm_names if alarms else [])

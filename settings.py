@@ -38,12 +38,14 @@ PROJECT_KEYS = (
     "rulesPerBusQuota",
     "lambdaPolicyBudgetBytes",
     "customEvents",
+    "alarms",
 )
 GENESYS_KEYS = ("region", "clientId", "clientSecret", "apiUrl", "loginUrl")
 QUEUE_KEYS = ("id", "name", "target", "enabled", "topics")
 RETRY_KEYS = ("maximumEventAgeSeconds", "maximumRetryAttempts")
 ARCHIVE_KEYS = ("retentionDays",)
 CUSTOM_EVENTS_KEYS = ("source", "detailTypes", "queueIdPath", "eventBus")
+ALARMS_KEYS = ("topicArn", "email")
 
 # Keys whose value is always text, even when it looks like a number.
 STRING_KEYS = ("integration", "target", "eventBus", "genesys:region", "genesys:clientId")
@@ -63,6 +65,13 @@ BUS_NAME_RE = re.compile(r"^[/.\-_A-Za-z0-9]{1,256}$")
 EVENT_SOURCE_RE = re.compile(r"^[/.\-_A-Za-z0-9]{1,256}$")
 DETAIL_PATH_RE = re.compile(r"^detail(\.[A-Za-z0-9_$@-]+)+$")
 EXAMPLE_QUEUE_ID = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+# An existing topic for the alarms: SNS topic names are 1-256 of letters, digits, - and _.
+SNS_TOPIC_ARN_RE = re.compile(
+    r"^arn:(aws|aws-cn|aws-us-gov):sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$"
+)
+# An address SNS can mail: one @, a dotted domain, no spaces; 254 characters at most (RFC 5321).
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+MAX_EMAIL = 254
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,6 +140,16 @@ class CustomEvents:
 
 
 @dataclass(frozen=True)
+class AlarmSettings:
+    """CloudWatch alarms on the dead-letter queue, to an SNS topic."""
+
+    topic_arn: str | None = None
+    """An existing topic for the alarms' actions; None: the stack creates one."""
+    email: tuple[str, ...] = ()
+    """Addresses subscribed to the topic (each confirms by mail)."""
+
+
+@dataclass(frozen=True)
 class GenesysConnection:
     """Where the Genesys organisation lives. Credentials are not here: the providers read
     them in ``configure()`` so that they never become resource inputs."""
@@ -157,6 +176,8 @@ class Settings:
     genesys: GenesysConnection = field(default_factory=GenesysConnection)
     secret_keys: frozenset[str] = frozenset()
     """The config keys stored as secrets: their values are never shown in a message."""
+    alarms: AlarmSettings | None = field(default_factory=AlarmSettings)
+    """None: no alarms (``alarms: false``, or no dead-letter queue to watch)."""
 
     @property
     def enabled_queues(self) -> tuple[QueueRoute, ...]:
@@ -371,6 +392,7 @@ def parse(
         dead_letter_queue = c.boolean("deadLetterQueue", project["deadLetterQueue"]) is not False
 
     retry = _retry(c, project.get("retry", _MISSING))
+    alarms = _alarms(c, project.get("alarms", _MISSING), region, dead_letter_queue)
     archive_days = _archive(c, project.get("archive", _MISSING))
     tags = _tags(c, project.get("tags", _MISSING))
     quota = patterns.RULES_PER_BUS_DEFAULT
@@ -401,6 +423,7 @@ def parse(
         custom_events=custom,
         genesys=genesys,
         secret_keys=frozenset(secret_keys),
+        alarms=alarms,
     )
 
 
@@ -662,6 +685,64 @@ def _archive(c: _Collector, value: Any) -> int | None:
     if "retentionDays" not in value:
         return DEFAULT_ARCHIVE_DAYS
     return c.integer("archive.retentionDays", value["retentionDays"], 1, None) or DEFAULT_ARCHIVE_DAYS
+
+
+def _alarms(c: _Collector, value: Any, region: str, dead_letter_queue: bool) -> AlarmSettings | None:
+    if value is False:
+        return None
+    if value is _MISSING or value is True:
+        # On by default, but only where there is a dead-letter queue to watch.
+        return AlarmSettings() if dead_letter_queue else None
+    if not isinstance(value, Mapping):
+        c.add("alarms", value, 'must be false, or an object {topicArn?, email?: ["oncall@example.com"]}')
+        return None
+    c.unknown_keys("alarms", value, ALARMS_KEYS)
+    if not dead_letter_queue:
+        c.add(
+            "alarms",
+            value,
+            "the alarms watch the dead-letter queue, and deadLetterQueue is false; "
+            "turn deadLetterQueue on, or set alarms to false",
+        )
+    topic_arn = value.get("topicArn")
+    if topic_arn is not None:
+        m = SNS_TOPIC_ARN_RE.match(topic_arn) if isinstance(topic_arn, str) else None
+        if m is None:
+            c.add(
+                "alarms.topicArn",
+                topic_arn,
+                "is not an SNS topic ARN; use arn:aws:sns:<region>:<account>:<topic>, or leave it out "
+                "and the stack creates a topic",
+            )
+            topic_arn = None
+        elif region and m["region"] != region:
+            c.add(
+                "alarms.topicArn",
+                topic_arn,
+                f"is in {m['region']}, but CloudWatch alarms in {region} notify topics of their own "
+                f"region only; use a topic in {region}",
+            )
+            topic_arn = None
+    emails = value.get("email", [])
+    if isinstance(emails, str):
+        emails = [emails]
+    if not isinstance(emails, list):
+        c.add("alarms.email", emails, 'must be a list of addresses, e.g. ["oncall@example.com"]')
+        emails = []
+    seen: dict[str, int] = {}
+    for i, address in enumerate(emails):
+        key = f"alarms.email[{i}]"
+        if not isinstance(address, str) or len(address) > MAX_EMAIL or not EMAIL_RE.match(address):
+            c.add(key, address, "is not an e-mail address such as oncall@example.com")
+        elif address.casefold() in seen:
+            first = seen[address.casefold()]
+            c.add(key, address, f"is listed already at alarms.email[{first}]; list it once")
+        else:
+            seen[address.casefold()] = i
+    return AlarmSettings(
+        topic_arn=str(topic_arn) if topic_arn else None,
+        email=tuple(emails[i] for i in seen.values()),
+    )
 
 
 def _tags(c: _Collector, value: Any) -> dict[str, str]:

@@ -86,6 +86,9 @@ class QueueEventRouting(pulumi.ComponentResource):
     routes: pulumi.Output[dict[str, dict[str, Any]]]
     """Route name → ``{ruleName, ruleArn, targetArn, enabled, invokeGrant}``."""
     dead_letter_queue_arn: pulumi.Output[str | None]
+    dead_letter_queue_url: pulumi.Output[str | None]
+    dead_letter_queue_name: pulumi.Output[str | None]
+    """The queue's name: the ``QueueName`` dimension its alarms watch."""
     archive_name: pulumi.Output[str | None]
 
     def __init__(
@@ -194,6 +197,8 @@ class QueueEventRouting(pulumi.ComponentResource):
         rule_arns: pulumi.Output[list[str]] = pulumi.Output.all(*(r.arn for r in rules))
 
         dead_letter_queue_arn: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+        dead_letter_queue_url: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+        dead_letter_queue_name: pulumi.Output[str | None] = pulumi.Output.from_input(None)
         if dlq is not None and rules:
             aws.sqs.QueuePolicy(
                 f"{name}-dead-letters",
@@ -204,6 +209,8 @@ class QueueEventRouting(pulumi.ComponentResource):
                 opts=child,
             )
             dead_letter_queue_arn = dlq.arn
+            dead_letter_queue_url = dlq.url
+            dead_letter_queue_name = dlq.name
 
         archive_name: pulumi.Output[str | None] = pulumi.Output.from_input(None)
         if args.archive_retention_days is not None:
@@ -232,12 +239,15 @@ class QueueEventRouting(pulumi.ComponentResource):
             }
         )
         self.dead_letter_queue_arn = dead_letter_queue_arn
+        self.dead_letter_queue_url = dead_letter_queue_url
+        self.dead_letter_queue_name = dead_letter_queue_name
         self.archive_name = archive_name
         self.register_outputs(
             {
                 "event_bus_name": self.event_bus_name,
                 "routes": self.routes,
                 "dead_letter_queue_arn": self.dead_letter_queue_arn,
+                "dead_letter_queue_url": self.dead_letter_queue_url,
                 "archive_name": self.archive_name,
             }
         )

@@ -96,6 +96,10 @@ class RecordingMocks(pulumi.runtime.Mocks):
         elif args.typ == "aws:sqs/queue:Queue":
             outs["arn"] = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{args.name}"
             outs["url"] = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{args.name}"
+            outs["name"] = args.name
+        elif args.typ == "aws:sns/topic:Topic":
+            outs["name"] = f"{args.name}-5d6e7f8"
+            outs["arn"] = f"arn:aws:sns:{REGION}:{ACCOUNT}:{outs['name']}"
         elif args.typ == "aws:cloudwatch/eventArchive:EventArchive":
             outs["name"] = f"{args.name}-0a1b2c3"
             outs["arn"] = f"{arn}:archive/{outs['name']}"

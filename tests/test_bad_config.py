@@ -226,6 +226,39 @@ CASES = [
         },
         ['queues[0] = "(pattern)"', "over EventBridge's 2048-character quota", "fewer"],
     ),
+    ("alarms-not-object", {"alarms": "yes"}, ['alarms = "yes"', "must be false, or an object"]),
+    ("alarms-typo", {"alarms": {"emails": ["a@example.com"]}}, ["alarms.emails", "did you mean 'email'"]),
+    (
+        "alarms-topic-not-sns",
+        {"alarms": {"topicArn": "arn:aws:sqs:eu-west-1:123456789012:q"}},
+        ['alarms.topicArn = "arn:aws:sqs', "not an SNS topic ARN", "arn:aws:sns:<region>"],
+    ),
+    (
+        "alarms-topic-other-region",
+        {"alarms": {"topicArn": "arn:aws:sns:us-east-1:123456789012:oncall"}},
+        ["alarms.topicArn", "is in us-east-1", "use a topic in eu-west-1"],
+    ),
+    (
+        "alarms-email-bad",
+        {"alarms": {"email": ["oncall@example.com", "oncall at example"]}},
+        ['alarms.email[1] = "oncall at example"', "not an e-mail address", "oncall@example.com"],
+    ),
+    (
+        "alarms-email-twice",
+        {"alarms": {"email": ["oncall@example.com", "OnCall@example.com"]}},
+        ['alarms.email[1] = "OnCall@example.com"', "listed already at alarms.email[0]"],
+    ),
+    (
+        "alarms-email-too-long",
+        {"alarms": {"email": ["a" * 250 + "@example.com"]}},
+        ["alarms.email[0]", "not an e-mail address"],
+    ),
+    ("alarms-email-not-list", {"alarms": {"email": {"to": "x"}}}, ["alarms.email = ", "list of addresses"]),
+    (
+        "alarms-without-dead-letter-queue",
+        {"deadLetterQueue": False, "alarms": {"email": ["oncall@example.com"]}},
+        ["alarms = ", "deadLetterQueue is false", "set alarms to false"],
+    ),
     (
         "custom-typo",
         {

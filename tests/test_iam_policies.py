@@ -183,6 +183,12 @@ def test_the_deploy_role_covers_every_resource_of_its_stack(deployed):
     # Pulumi names the queue and the archive <logical name>-<7 random characters>.
     (queue,) = run.of_type("aws:sqs/queue:Queue")
     assert allowed(doc, "sqs:CreateQueue", f"{queue.outputs['arn']}-a1b2c3d")
+    for alarm in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
+        alarm_arn = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{alarm.inputs['name']}"
+        assert allowed(doc, "cloudwatch:PutMetricAlarm", alarm_arn), alarm_arn
+    (topic,) = run.of_type("aws:sns/topic:Topic")
+    assert allowed(doc, "sns:CreateTopic", topic.outputs["arn"])
+    assert allowed(doc, "sns:Subscribe", topic.outputs["arn"])
     (archive,) = run.of_type("aws:cloudwatch/eventArchive:EventArchive")
     assert allowed(doc, "events:CreateArchive", archive.outputs["arn"])
     assert allowed(doc, "events:DescribeEventSource", run.exports["eventSourceArn"])

@@ -1,0 +1,144 @@
+"""The stack's outputs, as ``pulumi stack output --json --show-secrets`` prints them.
+
+The tools read only these outputs (README, "Outputs"): ``routes`` (queue id → its rule),
+``eventBusName``, ``archiveName``, ``deadLetterQueueArn``, ``deadLetterQueueUrl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PULUMI_TIMEOUT_SECONDS = 120
+
+
+class OperationError(Exception):
+    """A user's mistake or a refusal: printed as one message, no traceback, exit status 1."""
+
+
+@dataclass(frozen=True)
+class Route:
+    queue_id: str
+    queue_name: str
+    rule_arns: tuple[str, ...]
+    target_arn: str
+    enabled: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.queue_name} ({self.queue_id})"
+
+
+@dataclass(frozen=True)
+class StackOutputs:
+    source: str
+    """Where the outputs came from, for messages."""
+    raw: dict[str, Any]
+    routes: tuple[Route, ...]
+
+    def require(self, key: str) -> str:
+        """An output every command of a kind needs; refused clearly when absent or null."""
+        value = self.raw.get(key)
+        if not value:
+            raise OperationError(
+                f"the outputs of {self.source} have no {key!r}"
+                + (
+                    " (this stack was deployed with archive: false; replay needs the archive)"
+                    if key == "archiveName"
+                    else " (the stack has no dead-letter queue, or was deployed by an older version of "
+                    "this program; run pulumi up)"
+                )
+            )
+        return str(value)
+
+    def route(self, queue: str) -> Route:
+        """A route by queue id or queue name, as the ``routes`` output lists them."""
+        wanted = queue.strip().casefold()
+        for route in self.routes:
+            if wanted in (route.queue_id.casefold(), route.queue_name.casefold()):
+                return route
+        known = ", ".join(r.label for r in self.routes) or "none"
+        raise OperationError(f"unknown queue {queue!r}; the queues of {self.source} are: {known}")
+
+    def route_of_rule(self, rule_arn: str) -> Route | None:
+        return next((r for r in self.routes if rule_arn in r.rule_arns), None)
+
+    @property
+    def region(self) -> str:
+        """The stack's region, from its ARNs: the resources live there, whatever the shell's
+        default region is."""
+        arns = [self.raw.get("deadLetterQueueArn") or ""] + [a for r in self.routes for a in r.rule_arns]
+        for arn in arns:
+            parts = str(arn).split(":")
+            if len(parts) > 3 and parts[0] == "arn" and parts[3]:
+                return parts[3]
+        raise OperationError(f"no ARN in the outputs of {self.source} names the stack's region")
+
+
+def parse_outputs(raw: Any, source: str) -> StackOutputs:
+    if not isinstance(raw, dict):
+        raise OperationError(f"{source} is not the JSON object `pulumi stack output --json` prints")
+    routes_raw = raw.get("routes")
+    if not isinstance(routes_raw, dict):
+        raise OperationError(
+            f"the outputs of {source} have no 'routes' table; is this a genesys-queue-events stack?"
+        )
+    routes = []
+    for queue_id, r in sorted(routes_raw.items()):
+        if not isinstance(r, dict) or "ruleArn" not in r:
+            raise OperationError(f"routes[{queue_id!r}] in {source} has no ruleArn")
+        arns = r.get("ruleArns") or [r["ruleArn"]]
+        routes.append(
+            Route(
+                queue_id=str(queue_id),
+                queue_name=str(r.get("queueName", queue_id)),
+                rule_arns=tuple(str(a) for a in arns),
+                target_arn=str(r.get("targetArn", "")),
+                enabled=bool(r.get("enabled", True)),
+            )
+        )
+    return StackOutputs(source=source, raw=raw, routes=tuple(routes))
+
+
+def from_file(path: str) -> StackOutputs:
+    try:
+        text = Path(path).read_text()
+    except OSError as e:
+        raise OperationError(f"cannot read the outputs file {path}: {e.strerror}") from None
+    try:
+        raw = json.loads(text)
+    except ValueError as e:
+        raise OperationError(f"{path} is not JSON ({e}); save it with `pulumi stack output --json`") from None
+    return parse_outputs(raw, path)
+
+
+def from_pulumi(stack: str) -> StackOutputs:
+    command = ["pulumi", "stack", "output", "--json", "--show-secrets", "--stack", stack]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=PULUMI_TIMEOUT_SECONDS, check=False
+        )
+    except FileNotFoundError:
+        raise OperationError(
+            "the pulumi CLI is not installed (or not on PATH); install it, or save the outputs "
+            f"where it is installed (`{' '.join(command)} > outputs.json`) and pass --outputs outputs.json"
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise OperationError(f"`{' '.join(command)}` did not answer in {PULUMI_TIMEOUT_SECONDS} s") from None
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise OperationError(f"pulumi could not read the outputs of stack {stack!r}: {reason}")
+    try:
+        raw = json.loads(done.stdout)
+    except ValueError:
+        raise OperationError(f"pulumi printed no JSON for stack {stack!r}") from None
+    return parse_outputs(raw, f"stack {stack}")
+
+
+def load_outputs(args: argparse.Namespace) -> StackOutputs:
+    """From ``--outputs FILE`` or ``--stack NAME`` (cli.common_options)."""
+    return from_file(args.outputs) if args.outputs else from_pulumi(args.stack)
