@@ -19,6 +19,7 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
 
 from components import naming
 
@@ -51,6 +52,8 @@ class ProgramRun:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    registered_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """URN → what a component registered as its outputs (what the engine keeps in state)."""
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -192,6 +195,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
         raise NotImplementedError(args.token)
 
 
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The mock engine, also keeping what each component registers as its outputs."""
+
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(mocks)
+        self.run = mocks.run
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802  (the engine's RPC name)
+        self.run.registered_outputs[request.urn] = rpc.deserialize_properties(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+
 class _WarningsTo(logging.Handler):
     """What the program tells the engine's log at warning level, as the CLI would show it."""
 
@@ -245,8 +260,10 @@ def run_program(
     logger = logging.getLogger(f"{__name__}.engine")
     logger.propagate = False
     logger.handlers = [_WarningsTo(run.warnings)]
+    mocks = RecordingMocks(run, account)
     pulumi.runtime.set_mocks(
-        RecordingMocks(run, account),
+        mocks,
+        monitor=RecordingMonitor(mocks),
         project=PROJECT,
         stack=stack,
         preview=False,
