@@ -202,7 +202,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.run = mocks.run
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802  (the engine's RPC name)
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # the engine's RPC name
         self.run.registered_outputs[request.urn] = rpc.deserialize_properties(request.outputs)
         return super().RegisterResourceOutputs(request)
 

@@ -23,7 +23,12 @@ def test_the_component_registers_small_outputs_and_the_stack_exports_the_route_t
     run = run_program(base_config(queues=queues))
 
     outputs = routing_outputs(run)
-    assert set(outputs) == {"event_bus_name", "dead_letter_queue_arn", "dead_letter_queue_url", "archive_name"}
+    assert set(outputs) == {
+        "event_bus_name",
+        "dead_letter_queue_arn",
+        "dead_letter_queue_url",
+        "archive_name",
+    }
     assert outputs["dead_letter_queue_arn"].startswith("arn:aws:sqs:")
     # No value the component registers carries a route: the table is held once, as the export.
     assert not any(queue in repr(outputs) for queue in queues)
