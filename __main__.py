@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 import settings as config
-from components import naming, patterns
+from components import naming, outputs, patterns
 from components.alarms import DeadLetterAlarms, DeadLetterAlarmsArgs
 from components.archive import archive_pattern
 from components.partner_source import confirm_partner_source
@@ -83,7 +83,7 @@ def verified_route(route: config.QueueRoute, source: str, queue: dict[str, Any])
 
 # Every route's verified queue and pattern, in one pass over the resolved queues; each rule then
 # takes its own entry. (Combining the whole map once per queue would make the program quadratic.)
-verified = pulumi.Output.all(source, queues.queues).apply(
+verified = outputs.combine(source, queues.queues).apply(
     lambda v: {r.queue.reference: verified_route(r, v[0], v[1][r.queue.reference]) for r in stack.queues}
 )
 
@@ -104,7 +104,7 @@ def route_args(route: config.QueueRoute) -> QueueRouteArgs:
     )
 
 
-def route_table(v: list[Any]) -> dict[str, Any]:
+def route_table(v: tuple[Any, ...]) -> dict[str, Any]:
     """Queue id → its route, from the verified queues and the component's rules."""
     queues_by_reference, rules = v
     table = {}
@@ -168,7 +168,7 @@ pulumi.export(
     if integration
     else None,
 )
-pulumi.export("routes", pulumi.Output.all(verified, routing.routes).apply(route_table))
+pulumi.export("routes", outputs.combine(verified, routing.routes).apply(route_table))
 pulumi.export("deadLetterQueueArn", routing.dead_letter_queue_arn)
 pulumi.export("deadLetterQueueUrl", routing.dead_letter_queue_url)
 pulumi.export("archiveName", routing.archive_name)

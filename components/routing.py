@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import invoke_grants, naming
+from components import invoke_grants, naming, outputs
 from components.invoke_grants import PolicyHolder
 from components.patterns import LONGEST_GENESYS_SOURCE
 from components.policies import dead_letter_queue_policy
@@ -207,7 +207,7 @@ class QueueEventRouting(pulumi.ComponentResource):
             aws.sqs.QueuePolicy(
                 f"{name}-dead-letters",
                 queue_url=dlq.url,
-                policy=pulumi.Output.all(dlq.arn, rule_arns).apply(
+                policy=outputs.combine(dlq.arn, rule_arns).apply(
                     lambda v: dead_letter_queue_policy(v[0], v[1], args.rule_name_prefix)
                 ),
                 opts=child,
