@@ -21,7 +21,7 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
-from components import naming
+from components import naming, outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = json.loads((ROOT / "tests" / "fixtures" / "genesys.json").read_text())
@@ -285,7 +285,13 @@ def run_program(
             runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
         finally:
             pulumi.export = real_export
-        return pulumi.Output.all(**exported).apply(run.exports.update)
+        # Each export as the engine gets it: whole (Output.all would rebuild every nested value of
+        # a 1,000-entry route table as an Output of its own, work the engine never asks for).
+        names = list(exported)
+        values = [
+            v if isinstance(v, pulumi.Output) else pulumi.Output.from_input(v) for v in exported.values()
+        ]
+        return outputs.combine(*values).apply(lambda v: run.exports.update(zip(names, v, strict=True)))
 
     program()
     return run
