@@ -44,7 +44,8 @@ def parse(
     c.unknown_keys("", project, PROJECT_KEYS)
     for k, v in genesys_cfg.items():
         if k not in GENESYS_KEYS:
-            c.add(f"genesys:{k}", v, f"unknown key; {suggest(k, GENESYS_KEYS)}")
+            full_keys = [f"genesys:{known}" for known in GENESYS_KEYS]
+            c.add(f"genesys:{k}", v, f"unknown key; {suggest(f'genesys:{k}', full_keys)}")
 
     if not aws_region:
         c.add(

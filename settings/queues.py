@@ -72,6 +72,18 @@ def topic_selection(c: Collector, key: str, value: Any) -> patterns.TopicSelecti
     return tuple(sorted(set(templates)))
 
 
+def _braced_id(item: Any) -> str | None:
+    """A queue id pasted with braces, as Genesys shows some ids: ``"{a1b2…}"`` when quoted, or
+    the one-key mapping ``{a1b2…: null}`` YAML makes of it when not."""
+    if isinstance(item, str) and item.startswith("{") and item.endswith("}") and UUID_RE.match(item[1:-1]):
+        return item[1:-1]
+    if isinstance(item, Mapping) and len(item) == 1:
+        (key, value), *_ = item.items()
+        if value is None and isinstance(key, str) and UUID_RE.match(key):
+            return key
+    return None
+
+
 def _queue_ref(c: Collector, path: str, item: Any) -> tuple[QueueRef | None, Mapping[str, Any]]:
     if isinstance(item, str):
         item = {"id": item}
@@ -123,7 +135,15 @@ def queue_routes(
         )
         return []
     if not isinstance(items, list):
-        c.add("queues", items, "must be a list of queue ids or objects")
+        scalar = isinstance(items, str | int | float | bool)
+        c.add(
+            "queues",
+            items,
+            "is a single value where a list is expected: it must be a list; write `queues: [<id>]`, or "
+            "`- <id>` on the next line"
+            if scalar
+            else "must be a list of queue ids or objects",
+        )
         return []
     routes: list[QueueRoute] = []
     seen_ids: dict[str, str] = {}
@@ -131,6 +151,10 @@ def queue_routes(
     seen_resource_names: dict[str, str] = {}
     for i, item in enumerate(items):
         path = f"queues[{i}]"
+        braced = _braced_id(item)
+        if braced is not None:
+            c.add(path, item, f"remove the braces: write the queue id as {braced}")
+            continue
         ref, raw = _queue_ref(c, path, item)
         target = default_target
         if "target" in raw:
@@ -200,3 +224,22 @@ def check_target_accounts(settings: Settings, account_id: str) -> None:
     ]
     if problems:
         raise SettingsError(problems, secret_keys=settings.secret_keys)
+
+
+def one_account(settings: Settings) -> list[Problem]:
+    """Offline, without the deploying account: targets in two AWS accounts. Whichever account
+    the stack deploys to, the preview refuses the others (``check_target_accounts``), since rules
+    invoke functions of their own account only."""
+    targets = {r.target_key: r.target for r in settings.queues}
+    first_key, first = next(iter(targets.items()))
+    return [
+        Problem(
+            key,
+            target.arn,
+            f"is in account {target.account}, but {first_key} is in account {first.account}; one stack "
+            "deploys to one account, and EventBridge rules invoke functions of their own account only. "
+            "Use functions of one account, or split the queues into one stack per account",
+        )
+        for key, target in targets.items()
+        if target.account != first.account
+    ]

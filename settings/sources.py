@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from settings.keys import PROJECT, STRING_KEYS
+from settings.keys import PROJECT, PROJECT_KEYS, STRING_KEYS
 from settings.model import Settings
 from settings.parse import parse
+from settings.problems import Problem
 
 
 def _short_key(key: str, project: str) -> str:
@@ -54,12 +55,60 @@ def from_pulumi_config() -> Settings:
     return parse(values, aws_region=region, secret_keys=sorted(secret_keys))
 
 
+class StackFileError(ValueError):
+    """A stack file cannot be read: missing, unreadable, or not YAML. The message is one line."""
+
+
+STACK_FILE_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
+
+
+def read_stack_file(path: str | Path) -> dict[str, Any]:
+    """The stack file's document, or :class:`StackFileError` naming the file (and, for YAML, the
+    line and column)."""
+    import yaml
+
+    try:
+        text = Path(path).read_text()
+    except FileNotFoundError:
+        raise StackFileError(f"{path}: no such file") from None
+    except OSError as e:
+        raise StackFileError(f"{path}: cannot be read ({e.strerror})") from None
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise StackFileError(f"{where}: not valid YAML: {e.problem}") from None
+    except yaml.YAMLError as e:
+        raise StackFileError(f"{path}: not valid YAML: {e}") from None
+    if doc is None:
+        return {}
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("config", {}) or {}, Mapping):
+        raise StackFileError(f"{path}: a stack file is a map with a `config:` map of keys")
+    return dict(doc)
+
+
+def misplaced_keys(doc: Mapping[str, Any], project: str = PROJECT) -> list[Problem]:
+    """Config keys written at the top of the file instead of under ``config:``: Pulumi ignores
+    them, so the stack would run without them."""
+    return [
+        Problem(
+            str(key),
+            value,
+            "is outside `config:`, where Pulumi ignores it; indent it under `config:`",
+        )
+        for key, value in doc.items()
+        if key not in STACK_FILE_KEYS and (":" in str(key) or str(key) in PROJECT_KEYS)
+    ]
+
+
 def load_stack_file(path: str | Path, project: str = PROJECT) -> tuple[dict[str, Any], list[str]]:
     """Read a ``Pulumi.<stack>.yaml`` with PyYAML → (values, secret keys), as the CLI would
     hand them to the program."""
-    import yaml
+    return stack_values(read_stack_file(path), project)
 
-    doc = yaml.safe_load(Path(path).read_text()) or {}
+
+def stack_values(doc: Mapping[str, Any], project: str = PROJECT) -> tuple[dict[str, Any], list[str]]:
     config = doc.get("config") or {}
     values: dict[str, Any] = {}
     secrets: list[str] = []
