@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from components import invoke_grants, naming, patterns
-from genesys import regions
 from settings.keys import DEFAULT_ARCHIVE_DAYS
 
 
@@ -82,19 +81,9 @@ class AlarmSettings:
 
 
 @dataclass(frozen=True)
-class GenesysConnection:
-    """Where the Genesys organisation lives. Credentials are not here: the providers read
-    them in ``configure()`` so that they never become resource inputs."""
-
-    region: str = regions.DEFAULT_REGION
-    api_url: str | None = None
-    login_url: str | None = None
-
-
-@dataclass(frozen=True)
 class Settings:
-    queues: tuple[QueueRoute, ...]
-    aws_region: str
+    routes: tuple[QueueRoute, ...]
+    """One route per configured queue, in the configured order."""
     integration: str | None = None
     event_bus: str | None = None
     """None: create the partner bus named after the verified source; else an existing bus."""
@@ -102,18 +91,16 @@ class Settings:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     archive_retention_days: int | None = DEFAULT_ARCHIVE_DAYS
     tags: Mapping[str, str] = field(default_factory=dict)
-    rules_per_bus_quota: int = patterns.RULES_PER_BUS_DEFAULT
     lambda_policy_budget_bytes: int = invoke_grants.DEFAULT_BUDGET_BYTES
     custom_events: CustomEvents | None = None
-    genesys: GenesysConnection = field(default_factory=GenesysConnection)
     secret_keys: frozenset[str] = frozenset()
     """The config keys stored as secrets: their values are never shown in a message."""
     alarms: AlarmSettings | None = field(default_factory=AlarmSettings)
     """None: no alarms (``alarms: false``, or no dead-letter queue to watch)."""
 
     @property
-    def enabled_queues(self) -> tuple[QueueRoute, ...]:
-        return tuple(q for q in self.queues if q.enabled)
+    def enabled_routes(self) -> tuple[QueueRoute, ...]:
+        return tuple(r for r in self.routes if r.enabled)
 
 
 def slug(name: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from components import invoke_grants, patterns
 from genesys import endpoints, regions
 from settings.keys import BUS_NAME_RE, CREATE_BUS, GENESYS_KEYS, LAMBDA_POLICY_MAX, PROJECT_KEYS
-from settings.model import GenesysConnection, Settings
+from settings.model import Settings
 from settings.problems import MISSING, Collector, Problem, SettingsError, suggest
 from settings.queues import lambda_target, queue_routes, topic_selection
 from settings.sections import (
@@ -55,7 +55,7 @@ def parse(
         )
     region = aws_region or ""
 
-    genesys = genesys_connection(c, genesys_cfg, env, secret_keys)
+    check_genesys_connection(c, genesys_cfg, env, secret_keys)
     custom = custom_events(c, project)
     if custom is not None:
         for key in ("integration", "eventBus"):
@@ -119,18 +119,15 @@ def parse(
     if c.problems:
         raise SettingsError(c.problems, secret_keys=secret_keys)
     return Settings(
-        queues=tuple(routes),
-        aws_region=region,
+        routes=tuple(routes),
         integration=integration_reference(project),
         event_bus=custom.event_bus if custom else event_bus,
         dead_letter_queue=dead_letter_queue,
         retry=retry,
         archive_retention_days=archive_days,
         tags=tags,
-        rules_per_bus_quota=quota,
         lambda_policy_budget_bytes=budget,
         custom_events=custom,
-        genesys=genesys,
         secret_keys=frozenset(secret_keys),
         alarms=alarms,
     )
@@ -141,11 +138,12 @@ def integration_reference(project: Mapping[str, Any]) -> str | None:
     return str(value) if value is not None else None
 
 
-def genesys_connection(
+def check_genesys_connection(
     c: Collector, cfg: Mapping[str, Any], env: Mapping[str, str], secret_keys: Sequence[str]
-) -> GenesysConnection:
+) -> None:
+    """Where the organisation lives and how the program signs in. Nothing here is kept: the
+    providers read the connection in ``configure()``, so credentials never become inputs."""
     region = cfg.get("region", regions.DEFAULT_REGION)
-    api_url, login_url = cfg.get("apiUrl"), cfg.get("loginUrl")
     try:  # also with both hosts overridden: a typo in the region stays a typo
         regions.domain_for(str(region))
     except regions.UnknownRegionError:
@@ -181,8 +179,3 @@ def genesys_connection(
                 "`pulumi config set genesys:clientSecret --secret <value>`",
             )
         )
-    return GenesysConnection(
-        region=str(region),
-        api_url=str(api_url) if api_url else None,
-        login_url=str(login_url) if login_url else None,
-    )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from components import patterns
+from genesys import topics
 from settings.keys import EXAMPLE_QUEUE_ID, LAMBDA_ARN_RE, QUEUE_KEYS, UUID_RE
 from settings.model import LambdaTarget, QueueRef, QueueRoute, Settings
 from settings.problems import MISSING, Collector, Problem, SettingsError
@@ -64,8 +65,8 @@ def topic_selection(c: Collector, key: str, value: Any) -> patterns.TopicSelecti
     templates: list[str] = []
     for i, topic in enumerate(value):
         try:
-            templates.append(patterns.topic_template(str(topic)))
-        except patterns.TopicError as e:
+            templates.append(topics.topic_template(str(topic)))
+        except topics.TopicError as e:
             c.add(f"{key}[{i}]", topic, str(e))
     if len(templates) != len(value):
         return None
@@ -212,7 +213,7 @@ def queue_routes(
 def check_target_accounts(settings: Settings, account_id: str) -> None:
     """EventBridge rules invoke Lambda functions of their own account only."""
     # One problem per configured target, not one per queue that shares it.
-    foreign = {r.target_key: r.target for r in settings.queues if r.target.account != account_id}
+    foreign = {r.target_key: r.target for r in settings.routes if r.target.account != account_id}
     problems = [
         Problem(
             key,
@@ -230,7 +231,7 @@ def one_account(settings: Settings) -> list[Problem]:
     """Offline, without the deploying account: targets in two AWS accounts. Whichever account
     the stack deploys to, the preview refuses the others (``check_target_accounts``), since rules
     invoke functions of their own account only."""
-    targets = {r.target_key: r.target for r in settings.queues}
+    targets = {r.target_key: r.target for r in settings.routes}
     first_key, first = next(iter(targets.items()))
     return [
         Problem(

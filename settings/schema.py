@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components import aws_limits, invoke_grants, patterns
-from genesys import regions
+from genesys import regions, topics
 from settings import keys
 
 
@@ -45,10 +45,10 @@ _TOPICS = {
             "items": {
                 "type": "string",
                 "anyOf": [
-                    {"enum": sorted(t for t, routable in patterns.CONVERSATION_TOPICS.items() if routable)},
+                    {"enum": sorted(t for t, routable in topics.CONVERSATION_TOPICS.items() if routable)},
                     {
                         "pattern": "^"
-                        + patterns.TOPIC_PREFIX.replace(".", "[.]").replace("{", "[{]").replace("}", "[}]")
+                        + topics.TOPIC_PREFIX.replace(".", "[.]").replace("{", "[{]").replace("}", "[}]")
                         + "[a-z.]+$"
                     },
                 ],

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from components import aws_limits, patterns
+from genesys import topics
 from settings.keys import (
     ALARMS_KEYS,
     ARCHIVE_KEYS,
@@ -142,7 +143,7 @@ def custom_events(c: Collector, project: Mapping[str, Any]) -> CustomEvents | No
     if not isinstance(source, str) or not EVENT_SOURCE_RE.match(source):
         c.add("customEvents.source", source, 'must be the events\' source, e.g. "com.genesyscloud.platform"')
         ok = False
-    elif source.startswith(patterns.GENESYS_SOURCE_PREFIX):
+    elif source.startswith(topics.GENESYS_SOURCE_PREFIX):
         c.add(
             "customEvents.source",
             source,
