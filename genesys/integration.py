@@ -15,7 +15,8 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from genesys.client import GenesysClient, GenesysError, GenesysNotFound
+from genesys.client import GenesysClient
+from genesys.errors import GenesysError, GenesysNotFound
 from genesys.provider import GenesysProvider
 from genesys.topics import GENESYS_SOURCE_PREFIX
 
