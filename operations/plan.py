@@ -123,7 +123,13 @@ def build_plan(path: Path, *, organization: str = offline.SELF_MANAGED_ORGANIZAT
             organization=organization,
         )
     except pulumi.RunError as e:
-        raise OperationError(f"{path}: {e}") from None
+        assumed = (
+            f"\n(offline, the stack's account is taken to be {account}, the one most targets are in; "
+            "a preview uses the account of its credentials)"
+            if len(accounts) > 1
+            else ""
+        )
+        raise OperationError(f"{path}: {e}{assumed}") from None
     return _plan(path, stack_name, organization, stack, program, missing_credentials)
 
 

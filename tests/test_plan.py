@@ -197,16 +197,16 @@ def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         (
             "config:\n  aws:region: eu-west-1\n  genesys-queue-events:queues: [1234]\n"
             "  genesys-queue-events:deadletterQueue: true\n",
-            "deadletterQueue = true: unknown key; did you mean 'deadLetterQueue'?",
+            re.escape("deadletterQueue = true: unknown key; did you mean 'deadLetterQueue'?"),
         ),
         (
             "config:\n  aws:region: eu-west-1\n"
             f"  genesys-queue-events:target: {FUNCTION}\n"
             "  genesys-queue-events:queues:\n    - name: A\n    - name: B\n"
             "      target: arn:aws:lambda:eu-west-1:210987654321:function:b\n",
-            "is in account 210987654321, but the stack deploys to account 123456789012",
+            re.escape("is in account 210987654321, but the stack deploys to account 123456789012"),
         ),
-        ("config:\n  aws:region: [eu-west-1\n", "not valid YAML at line 3, column 1"),
+        ("config:\n  aws:region: [eu-west-1\n", r"line 3\b.*column 1\b|:3:1\b"),
     ],
     ids=["settings", "target-accounts", "yaml"],
 )
@@ -215,7 +215,7 @@ def test_a_mistake_is_the_settings_message_and_exit_1_never_a_traceback(tmp_path
     done = run_cli("plan", "Pulumi.bad.yaml", cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("error: Pulumi.bad.yaml: ")
-    assert expected in done.stderr
+    assert re.search(expected, done.stderr), done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 
