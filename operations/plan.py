@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 
 import settings
 from components import patterns
@@ -26,8 +25,8 @@ from genesys import endpoints
 from operations import offline_program as offline
 from operations.plan_text import render
 from operations.stack import OperationError
+from settings import cli as settings_cli
 
-PREVIEW = "verified at preview"
 STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<stack>[^.]+)\.ya?ml$")
 CREDENTIALS = (("genesys:clientId", "GENESYS_CLIENT_ID"), ("genesys:clientSecret", "GENESYS_CLIENT_SECRET"))
 PLACEHOLDER_CREDENTIAL = "<not used offline>"
@@ -58,36 +57,26 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def load(path: Path) -> tuple[str, dict[str, Any], list[str]]:
-    """(stack name, config values, secret keys) of a stack file, or one clear error."""
+def load(path: Path) -> tuple[str, dict[str, Any], list[str], settings.Settings]:
+    """(stack name, config values, secret keys, settings) of a stack file, or one clear error.
+
+    The file is checked exactly as ``python -m settings`` checks it (settings/cli.py), so the
+    plan refuses what that check refuses, with the same message."""
     match = STACK_FILE_RE.match(path.name)
     if match is None:
         raise OperationError(
             f"{path}: a stack file is named Pulumi.<stack>.yaml (for example Pulumi.dev.yaml)"
         )
-    try:
-        values, secrets = settings.load_stack_file(path)
-    except FileNotFoundError:
-        raise OperationError(f"{path}: no such file") from None
-    except OSError as e:
-        raise OperationError(f"{path}: cannot be read ({e.strerror})") from None
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise OperationError(f"{path}: not valid YAML{where}: {e.problem}") from None
-    except (yaml.YAMLError, settings.SettingsError) as e:
-        raise OperationError(f"{path}: {e}") from None
-    return match.group("stack"), values, secrets
-
-
-def build_plan(path: Path, *, organization: str = offline.SELF_MANAGED_ORGANIZATION) -> dict[str, Any]:
-    stack_name, values, secrets = load(path)
+    problem = settings_cli.check_file(str(path))
+    if problem is not None:
+        raise OperationError(problem)
+    values, secrets = settings.load_stack_file(path)
     region = values.get("aws:region")
     try:
-        # As `python -m settings` checks it: credentials are not this check's business.
         stack = settings.parse(
             values,
             aws_region=str(region) if region else None,
+            # As the check above: credentials are not the plan's business.
             environ={
                 "GENESYS_CLIENT_ID": "-",
                 "GENESYS_CLIENT_SECRET": "-",
@@ -95,15 +84,19 @@ def build_plan(path: Path, *, organization: str = offline.SELF_MANAGED_ORGANIZAT
             },
             secret_keys=secrets,
         )
-    except settings.SettingsError as e:
+    except settings.SettingsError as e:  # the check above passed, so this is not expected
         raise OperationError(f"{path}: {e}") from None
+    return match.group("stack"), values, secrets, stack
+
+
+def build_plan(path: Path, *, organization: str = offline.SELF_MANAGED_ORGANIZATION) -> dict[str, Any]:
+    stack_name, values, secrets, stack = load(path)
     if not stack.queues:
         raise OperationError(f"{path}: no queues configured")
 
-    # The account a preview would deploy to is the credentials'; offline, the targets' own (the
-    # most common one, so that a target in another account is flagged as the preview would).
-    accounts = Counter(r.target.account for r in stack.queues)
-    account = accounts.most_common(1)[0][0]
+    # A preview deploys to the account of its credentials; offline, to the targets' account (the
+    # check above refused targets in two accounts, as the preview would).
+    account = stack.queues[0].target.account
     partition = stack.queues[0].target.arn.split(":")[1]
 
     run_values = dict(values)
@@ -123,13 +116,7 @@ def build_plan(path: Path, *, organization: str = offline.SELF_MANAGED_ORGANIZAT
             organization=organization,
         )
     except pulumi.RunError as e:
-        assumed = (
-            f"\n(offline, the stack's account is taken to be {account}, the one most targets are in; "
-            "a preview uses the account of its credentials)"
-            if len(accounts) > 1
-            else ""
-        )
-        raise OperationError(f"{path}: {e}{assumed}") from None
+        raise OperationError(f"{path}: {e}") from None
     return _plan(path, stack_name, organization, stack, program, missing_credentials)
 
 

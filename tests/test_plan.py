@@ -204,7 +204,7 @@ def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
             f"  genesys-queue-events:target: {FUNCTION}\n"
             "  genesys-queue-events:queues:\n    - name: A\n    - name: B\n"
             "      target: arn:aws:lambda:eu-west-1:210987654321:function:b\n",
-            re.escape("is in account 210987654321, but the stack deploys to account 123456789012"),
+            re.escape("is in account 210987654321, but target is in account 123456789012"),
         ),
         ("config:\n  aws:region: [eu-west-1\n", r"line 3\b.*column 1\b|:3:1\b"),
     ],
@@ -212,9 +212,19 @@ def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 )
 def test_a_mistake_is_the_settings_message_and_exit_1_never_a_traceback(tmp_path, config, expected):
     (tmp_path / "Pulumi.bad.yaml").write_text(config)
+    settings_check = subprocess.run(
+        [sys.executable, "-m", "settings", "Pulumi.bad.yaml"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     done = run_cli("plan", "Pulumi.bad.yaml", cwd=tmp_path)
+    # The same verdict as `python -m settings`, word for word.
+    assert done.stderr == f"error: {settings_check.stderr}"
     assert done.returncode == 1, done.stderr
-    assert done.stderr.startswith("error: Pulumi.bad.yaml: ")
+    assert done.stderr.startswith("error: Pulumi.bad.yaml")
     assert re.search(expected, done.stderr), done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
 
