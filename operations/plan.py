@@ -90,14 +90,14 @@ def load(path: Path) -> tuple[str, dict[str, Any], list[str], settings.Settings]
 
 
 def build_plan(path: Path, *, organization: str = offline.SELF_MANAGED_ORGANIZATION) -> dict[str, Any]:
-    stack_name, values, secrets, stack = load(path)
-    if not stack.queues:
+    stack_name, values, secrets, stack_settings = load(path)
+    if not stack_settings.routes:
         raise OperationError(f"{path}: no queues configured")
 
     # A preview deploys to the account of its credentials; offline, to the targets' account (the
     # check above refused targets in two accounts, as the preview would).
-    account = stack.queues[0].target.account
-    partition = stack.queues[0].target.arn.split(":")[1]
+    account = stack_settings.routes[0].target.account
+    partition = stack_settings.routes[0].target.arn.split(":")[1]
 
     run_values = dict(values)
     missing_credentials = []
@@ -117,39 +117,39 @@ def build_plan(path: Path, *, organization: str = offline.SELF_MANAGED_ORGANIZAT
         )
     except pulumi.RunError as e:
         raise OperationError(f"{path}: {e}") from None
-    return _plan(path, stack_name, organization, stack, program, missing_credentials)
+    return _plan(path, stack_name, organization, stack_settings, program, missing_credentials)
 
 
 def _plan(
     path: Path,
     stack_name: str,
     organization: str,
-    stack: settings.Settings,
+    stack_settings: settings.Settings,
     program: offline.OfflineRun,
     missing_credentials: list[str],
 ) -> dict[str, Any]:
     exports = program.exports
     integration = program.of_type("pulumi-python:dynamic/genesys:EventBridgeIntegration")
-    by_name = [r.queue.name for r in stack.queues if r.queue.name]
-    by_id = [r.queue.id for r in stack.queues if r.queue.id]
-    targets = sorted({r.target.arn for r in stack.queues})
+    by_name = [r.queue.name for r in stack_settings.routes if r.queue.name]
+    by_id = [r.queue.id for r in stack_settings.routes if r.queue.id]
+    targets = sorted({r.target.arn for r in stack_settings.routes})
     verified = [
         f"AWS account {program.account}: assumed from the targets' ARNs; the preview deploys to the "
         "account of its credentials"
     ]
     if integration:
-        wanted = stack.integration or "the only enabled Amazon EventBridge Source integration"
+        wanted = stack_settings.integration or "the only enabled Amazon EventBridge Source integration"
         verified.append(
             f"the Genesys integration ({wanted}): exists, is ENABLED and ACTIVE, sends to account "
             f"{program.account} and region {program.region}, and its Event Filter holds the required topics"
         )
         verified.append(f"the partner event source's org id and suffix ({offline.SOURCE})")
-        if stack.event_bus is None:
+        if stack_settings.event_bus is None:
             verified.append(
                 "that Genesys has created the partner event source in the account, and no other bus took it"
             )
-    if stack.event_bus:
-        verified.append(f"that the event bus {stack.event_bus} exists")
+    if stack_settings.event_bus:
+        verified.append(f"that the event bus {stack_settings.event_bus} exists")
     if by_name:
         verified.append("the ids of the queues given by name: " + ", ".join(str(n) for n in by_name))
     if by_id:
@@ -164,9 +164,9 @@ def _plan(
         "organization": organization,
         "account": {"id": program.account, "assumed": True},
         "region": program.region,
-        "integration": _integration(stack, integration),
+        "integration": _integration(stack_settings, integration),
         "eventBus": {"name": exports.get("eventBusName"), "created": bool(program.of_type(BUS))},
-        "routes": _routes(stack, program),
+        "routes": _routes(stack_settings, program),
         "shared": _shared(program),
         "resources": dict(sorted(program.resource_counts().items())),
         "resourceTotal": len(program.resources),
@@ -181,18 +181,20 @@ BUS = "aws:cloudwatch/eventBus:EventBus"
 PERMISSION = "aws:lambda/permission:Permission"
 
 
-def _integration(stack: settings.Settings, registered: list[offline.Registered]) -> dict[str, Any] | None:
+def _integration(
+    stack_settings: settings.Settings, registered: list[offline.Registered]
+) -> dict[str, Any] | None:
     if not registered:
         return None
     return {
-        "configured": stack.integration,
+        "configured": stack_settings.integration,
         "eventSourceName": offline.SOURCE,
         "requiredTopics": list(registered[0].inputs.get("required_topics", [])),
         "verifiedAtPreview": True,
     }
 
 
-def _routes(stack: settings.Settings, program: offline.OfflineRun) -> list[dict[str, Any]]:
+def _routes(stack_settings: settings.Settings, program: offline.OfflineRun) -> list[dict[str, Any]]:
     table = program.exports["routes"]
     shared = {
         (p.inputs["function"] + (f":{p.inputs['qualifier']}" if p.inputs.get("qualifier") else "")): p.inputs
@@ -200,7 +202,7 @@ def _routes(stack: settings.Settings, program: offline.OfflineRun) -> list[dict[
         if p.name.startswith("routing-invoke-")
     }
     out = []
-    for route in stack.queues:
+    for route in stack_settings.routes:
         queue_id = route.queue.id or offline.queue_id_placeholder(str(route.queue.name))
         entry = table[queue_id]
         grant: dict[str, Any] = {"mode": entry["invokeGrant"]}
