@@ -21,7 +21,6 @@ import pulumi
 
 import settings
 from components import patterns
-from genesys import endpoints
 from operations import offline_program as offline
 from operations.plan_text import render
 from operations.stack import OperationError
@@ -71,19 +70,8 @@ def load(path: Path) -> tuple[str, dict[str, Any], list[str], settings.Settings]
     if problem is not None:
         raise OperationError(problem)
     values, secrets = settings.load_stack_file(path)
-    region = values.get("aws:region")
     try:
-        stack = settings.parse(
-            values,
-            aws_region=str(region) if region else None,
-            # As the check above: credentials are not the plan's business.
-            environ={
-                "GENESYS_CLIENT_ID": "-",
-                "GENESYS_CLIENT_SECRET": "-",
-                endpoints.ALLOW_CUSTOM_ENDPOINTS: os.environ.get(endpoints.ALLOW_CUSTOM_ENDPOINTS, ""),
-            },
-            secret_keys=secrets,
-        )
+        stack = settings_cli.parse_offline(values, secrets)
     except settings.SettingsError as e:  # the check above passed, so this is not expected
         raise OperationError(f"{path}: {e}") from None
     return match.group("stack"), values, secrets, stack

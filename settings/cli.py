@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from components import naming
 from genesys import endpoints
 from settings import schema
 from settings.keys import PROJECT
+from settings.model import Settings
 from settings.parse import parse
 from settings.problems import SettingsError
 from settings.queues import one_account
@@ -30,20 +32,8 @@ def check_file(name: str) -> str | None:
         return str(e)
     values, secrets = stack_values(doc)
     misplaced = misplaced_keys(doc)
-    region = values.get("aws:region")
     try:
-        # Credentials are supplied by CI at deploy time; presence is not this check's job.
-        stack = parse(
-            values,
-            aws_region=str(region) if region else None,
-            environ={
-                "GENESYS_CLIENT_ID": "-",
-                "GENESYS_CLIENT_SECRET": "-",
-                # The endpoint opt-in is the caller's, from its own environment.
-                endpoints.ALLOW_CUSTOM_ENDPOINTS: os.environ.get(endpoints.ALLOW_CUSTOM_ENDPOINTS, ""),
-            },
-            secret_keys=secrets,
-        )
+        stack = parse_offline(values, secrets)
     except SettingsError as e:
         return f"{name}: {SettingsError([*misplaced, *e.problems], secret_keys=secrets)}"
     # What the preview would refuse once it knows the account, said now.
@@ -96,3 +86,20 @@ def main(argv: Sequence[str]) -> int:
             file=sys.stderr if failed else sys.stdout,
         )
     return 1 if failed else 0
+
+
+def parse_offline(values: Mapping[str, Any], secrets: Sequence[str]) -> Settings:
+    """Settings from a stack file's values, as the program would parse them, offline: credentials
+    are supplied by CI at deploy time, so their presence is not this check's job."""
+    region = values.get("aws:region")
+    return parse(
+        values,
+        aws_region=str(region) if region else None,
+        environ={
+            "GENESYS_CLIENT_ID": "-",
+            "GENESYS_CLIENT_SECRET": "-",
+            # The endpoint opt-in is the caller's, from its own environment.
+            endpoints.ALLOW_CUSTOM_ENDPOINTS: os.environ.get(endpoints.ALLOW_CUSTOM_ENDPOINTS, ""),
+        },
+        secret_keys=secrets,
+    )

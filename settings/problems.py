@@ -113,6 +113,15 @@ class Collector:
                 key = f"{where}.{k}" if where else k
                 self.add(key, mapping[k], f"unknown key; {suggest(str(k), known)}")
 
+    def section(self, key: str, value: Any, known: Sequence[str], shape: str) -> Mapping[str, Any] | None:
+        """An object section: None (with ``must be <shape>``) if it is not one; else the section,
+        with its unknown keys reported."""
+        if not isinstance(value, Mapping):
+            self.add(key, value, f"must be {shape}")
+            return None
+        self.unknown_keys(key, value, known)
+        return value
+
     def integer(self, key: str, value: Any, low: int, high: int | None) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
             self.add(key, value, "must be a whole number")

@@ -30,10 +30,9 @@ from settings.problems import MISSING, Collector
 def retry_policy(c: Collector, value: Any) -> RetryPolicy:
     if value is MISSING:
         return RetryPolicy()
-    if not isinstance(value, Mapping):
-        c.add("retry", value, "must be an object {maximumEventAgeSeconds, maximumRetryAttempts}")
+    value = c.section("retry", value, RETRY_KEYS, "an object {maximumEventAgeSeconds, maximumRetryAttempts}")
+    if value is None:
         return RetryPolicy()
-    c.unknown_keys("retry", value, RETRY_KEYS)
     default = RetryPolicy()
     age = default.maximum_event_age_seconds
     if "maximumEventAgeSeconds" in value:
@@ -52,10 +51,9 @@ def archive_retention(c: Collector, value: Any) -> int | None:
         return DEFAULT_ARCHIVE_DAYS
     if value is False:
         return None
-    if not isinstance(value, Mapping):
-        c.add("archive", value, "must be false or an object {retentionDays: 7}")
+    value = c.section("archive", value, ARCHIVE_KEYS, "false or an object {retentionDays: 7}")
+    if value is None:
         return DEFAULT_ARCHIVE_DAYS
-    c.unknown_keys("archive", value, ARCHIVE_KEYS)
     if "retentionDays" not in value:
         return DEFAULT_ARCHIVE_DAYS
     return c.integer("archive.retentionDays", value["retentionDays"], 1, None) or DEFAULT_ARCHIVE_DAYS
@@ -67,10 +65,11 @@ def alarm_settings(c: Collector, value: Any, region: str, dead_letter_queue: boo
     if value is MISSING or value is True:
         # On by default, but only where there is a dead-letter queue to watch.
         return AlarmSettings() if dead_letter_queue else None
-    if not isinstance(value, Mapping):
-        c.add("alarms", value, 'must be false, or an object {topicArn?, email?: ["oncall@example.com"]}')
+    value = c.section(
+        "alarms", value, ALARMS_KEYS, 'false, or an object {topicArn?, email?: ["oncall@example.com"]}'
+    )
+    if value is None:
         return None
-    c.unknown_keys("alarms", value, ALARMS_KEYS)
     if not dead_letter_queue:
         c.add(
             "alarms",
@@ -134,10 +133,11 @@ def custom_events(c: Collector, project: Mapping[str, Any]) -> CustomEvents | No
     value = project.get("customEvents", MISSING)
     if value is MISSING:
         return None
-    if not isinstance(value, Mapping):
-        c.add("customEvents", value, "must be an object {source, detailTypes, queueIdPath, eventBus}")
+    value = c.section(
+        "customEvents", value, CUSTOM_EVENTS_KEYS, "an object {source, detailTypes, queueIdPath, eventBus}"
+    )
+    if value is None:
         return None
-    c.unknown_keys("customEvents", value, CUSTOM_EVENTS_KEYS)
     ok = True
     source = value.get("source")
     if not isinstance(source, str) or not EVENT_SOURCE_RE.match(source):
