@@ -64,10 +64,16 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class CustomEvents:
+    """Events a team publishes itself (``customEvents``), instead of Genesys' partner events."""
+
     source: str
+    """Their ``source``, e.g. ``com.genesyscloud.platform``."""
     detail_types: tuple[str, ...]
+    """Their ``detail-type`` values, e.g. ``conversation.end``."""
     queue_id_path: str
+    """Where the queue id sits, e.g. ``detail.queueId``."""
     event_bus: str
+    """The existing bus they are published to."""
 
 
 @dataclass(frozen=True)
