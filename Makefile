@@ -7,7 +7,7 @@ STACK ?= dev
 PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
 export PULUMI_BACKEND_URL
 
-.PHONY: test lint typecheck unit preview up check-stacks hooks clean
+.PHONY: test lint typecheck unit plan preview up pulumi-cli check-stacks hooks clean
 
 # Everything installs from requirements.txt, the lock file: exact versions with their hashes,
 # every transitive dependency listed, made by pip-compile from requirements.in and
@@ -37,12 +37,26 @@ hooks: $(BIN)/.installed
 	$(BIN)/pre-commit install
 	$(BIN)/pre-commit run --all-files
 
-preview: $(BIN)/.installed
+# What a first `pulumi up` of the stack would create, offline: no Pulumi CLI, AWS or Genesys.
+# PLAN_OPTIONS=--json for machines (the recipe is silent, so stdout is the JSON alone); --organization <org> for a Pulumi Cloud stack's rule names.
+plan: $(BIN)/.installed
+	@$(BIN)/python -m operations plan Pulumi.$(STACK).yaml $(PLAN_OPTIONS)
+
+# The Pulumi CLI is not a Python package: check for it before installing anything, and say what
+# it is and where to get it.
+pulumi-cli:
+	@command -v pulumi >/dev/null 2>&1 || { echo "make: this needs the Pulumi CLI ('pulumi', the command that previews and deploys the stack), which is not on PATH: install it from https://www.pulumi.com/docs/iac/download-install/ (without it, 'make plan STACK=$(STACK)' shows what the stack would create)" >&2; exit 1; }
+	@echo "Pulumi state backend: $(PULUMI_BACKEND_URL)"
+
+# The check comes first, then the install, even under `make -j`.
+preview: pulumi-cli
+	@$(MAKE) --no-print-directory $(BIN)/.installed
 	mkdir -p .pulumi-state
 	pulumi stack select --create $(STACK)
 	pulumi preview --stack $(STACK) --diff
 
-up: $(BIN)/.installed
+up: pulumi-cli
+	@$(MAKE) --no-print-directory $(BIN)/.installed
 	mkdir -p .pulumi-state
 	pulumi stack select --create $(STACK)
 	pulumi up --stack $(STACK)

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from components import patterns  # noqa: E402
+from genesys import topics  # noqa: E402
 
 
 def size(pattern: dict[str, object]) -> int:
@@ -26,13 +27,13 @@ def size(pattern: dict[str, object]) -> int:
 
 def main() -> None:
     source, queue = patterns.LONGEST_GENESYS_SOURCE, patterns.LONGEST_QUEUE_ID
-    routable = tuple(patterns.topic_template(t) for t, ok in patterns.CONVERSATION_TOPICS.items() if ok)
+    routable = tuple(topics.topic_template(t) for t, ok in topics.CONVERSATION_TOPICS.items() if ok)
     rows = [
         (
             "conversation-end preset",
             size(patterns.genesys_pattern(source, queue, patterns.CONVERSATION_END_PRESET)),
         ),
-        ("one topic (acw)", size(patterns.genesys_pattern(source, queue, (patterns.topic_template("acw"),)))),
+        ("one topic (acw)", size(patterns.genesys_pattern(source, queue, (topics.topic_template("acw"),)))),
         (f"every routable topic ({len(routable)})", size(patterns.genesys_pattern(source, queue, routable))),
     ]
     long_type = "x" * 128

@@ -54,8 +54,11 @@ class RouteGrant:
 
 @dataclass(frozen=True)
 class HolderGrant:
+    """How one function (or alias) grants this stack's rules."""
+
     holder: PolicyHolder
     route_names: tuple[str, ...]
+    """The routes whose rules target it."""
     per_rule_bytes: int
     """What one statement per rule would add to the holder's policy, sized at the longest."""
     shared: bool

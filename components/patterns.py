@@ -14,57 +14,17 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-GENESYS_SOURCE_PREFIX = "aws.partner/genesys.com/cloud/"
-TOPIC_PREFIX = "v2.detail.events.conversation.{id}."
-
-# The conversation detail topics Genesys publishes, and whether their eventBody carries the
-# queue id. Source: the Genesys Platform SDKs' notificationMappings.json (every
-# v2.detail.events.conversation.{id}.* topic and its model class; checked in
-# MyPureCloud/platform-client-sdk-javascript at commit 072402687565d8f1b9eed43d3f9642877e2d89f0)
-# and the models' field lists (platform-client-sdk-python build/docs/*DetailEventTopic*.md):
-# AcdStart/AcdEnd, AfterCallWork, UserStart/UserEnd, VoicemailStart/VoicemailEnd and Wrapup
-# events have `queueId`; CustomerStart/CustomerEnd, FlowStart/FlowEnd/FlowOutcome,
-# AttributeUpdate, ContactUpdate and OutboundInit events do not. Only the topics that carry it
-# can be routed per queue; the others are named so that a user who asks for one is told why it
-# cannot be used rather than that it does not exist.
-CONVERSATION_TOPICS: dict[str, bool] = {
-    "acd.start": True,
-    "acd.end": True,
-    "acw": True,
-    "user.start": True,
-    "user.end": True,
-    "voicemail.start": True,
-    "voicemail.end": True,
-    "wrapup": True,
-    "customer.start": False,
-    "customer.end": False,
-    "flow.start": False,
-    "flow.end": False,
-    "flow.outcome": False,
-    "attributes": False,
-    "contact": False,
-    "outbound": False,
-}
-
-CONVERSATION_END_PRESET = "conversation-end"
-"""The default topic selection: the conversation ended in the queue. Either the agent leg the
-queue routed ended other than by moving the interaction on (``user.end`` whose
-``disconnectType`` does not end in ``TRANSFER``, or has none), or the customer abandoned while
-waiting in the queue (``acd.end`` with ``acdOutcome`` ``ABANDON``)."""
-
-USER_END = TOPIC_PREFIX + "user.end"
-ACD_END = TOPIC_PREFIX + "acd.end"
-
-TRANSFER_SUFFIX = "TRANSFER"
-"""Every ``disconnectType`` that means the interaction moved on rather than ended ends in this:
-``TRANSFER``, ``CONSULT_TRANSFER``, ``CONFERENCE_TRANSFER``, ``FORWARD_TRANSFER``,
-``NO_ANSWER_TRANSFER``, ``NOT_AVAILABLE_TRANSFER``, ``DND_TRANSFER`` (the SDK models' enum); no
-other value does."""
+from genesys.topics import (
+    ACD_END,
+    CONVERSATION_END_PRESET,
+    GENESYS_SOURCE_PREFIX,
+    TRANSFER_SUFFIX,
+    USER_END,
+)
 
 # EventBridge quotas (reference section 5).
 PATTERN_MAX_CHARS = 2048
 RULES_PER_BUS_DEFAULT = 300
-WILDCARD_RULES_PER_BUS = 30
 
 # The longest partner source Genesys can name: orgId is a UUID, the suffix up to 64 characters.
 LONGEST_GENESYS_SOURCE = GENESYS_SOURCE_PREFIX + "0" * 36 + "/" + "x" * 64
@@ -72,31 +32,6 @@ LONGEST_QUEUE_ID = "0" * 36
 
 TopicSelection = str | tuple[str, ...]
 """Either :data:`CONVERSATION_END_PRESET` or a tuple of full topic templates."""
-
-
-class TopicError(ValueError):
-    """A configured topic is unknown or cannot be filtered by queue."""
-
-
-def topic_template(topic: str) -> str:
-    """``user.end`` or a full ``v2.detail.events.conversation.{id}.user.end`` → the template.
-
-    Raises TopicError naming the accepted topics.
-    """
-    short = topic[len(TOPIC_PREFIX) :] if topic.startswith(TOPIC_PREFIX) else topic
-    routable = ", ".join(sorted(t for t, has_queue in CONVERSATION_TOPICS.items() if has_queue))
-    if short not in CONVERSATION_TOPICS:
-        raise TopicError(
-            f"unknown topic; use one of {routable} "
-            f"(or its full template, {TOPIC_PREFIX}<topic>), "
-            f"or the preset {CONVERSATION_END_PRESET!r}"
-        )
-    if not CONVERSATION_TOPICS[short]:
-        raise TopicError(
-            f"topic {short!r} carries no eventBody.queueId, so it cannot be routed per queue; "
-            f"use one of {routable}"
-        )
-    return TOPIC_PREFIX + short
 
 
 def topics_of(selection: TopicSelection) -> tuple[str, ...]:
@@ -183,7 +118,8 @@ def serialise(pattern: Mapping[str, Any]) -> str:
 
 
 def uses_wildcard(pattern: Any) -> bool:
-    """Whether a pattern uses the ``wildcard`` operator anywhere (its own 30-per-bus quota)."""
+    """Whether a pattern uses the ``wildcard`` operator anywhere. Rules that do are limited to 30
+    a bus (not adjustable); no pattern this program builds does, and a test keeps it so."""
     if isinstance(pattern, Mapping):
         return "wildcard" in pattern or any(uses_wildcard(v) for v in pattern.values())
     if isinstance(pattern, list):
@@ -214,16 +150,6 @@ def quota_problems(
                 f"{rules_per_bus} rules per bus. Request a higher 'Maximum number of rules per event "
                 "bus' in AWS Service Quotas, then set rulesPerBusQuota to the new value; or split "
                 "the queues over stacks with separate buses.",
-            )
-        )
-    wildcard_rules = [where for where, p in patterns.items() if uses_wildcard(json.loads(p))]
-    if len(wildcard_rules) > WILDCARD_RULES_PER_BUS:
-        problems.append(
-            (
-                "queues",
-                f"{len(wildcard_rules)} rules use the 'wildcard' operator, over EventBridge's "
-                f"fixed quota of {WILDCARD_RULES_PER_BUS} per bus (it cannot be raised). Use "
-                "'prefix' or exact values instead.",
             )
         )
     return problems

@@ -19,19 +19,21 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
-from urllib3.connectionpool import ConnectionPool
-from urllib3.response import BaseHTTPResponse
-from urllib3.util.retry import Retry
 
 from genesys import endpoints as allowed
+from genesys.errors import (
+    GenesysAuthError,
+    GenesysError,
+    GenesysNotFound,
+    GenesysPermissionError,
+)
 from genesys.regions import GenesysEndpoints
+from genesys.transport import RetryBounds, session_with_retries, token_throttled
 
 log = logging.getLogger(__name__)
 
@@ -45,132 +47,10 @@ PERMISSIONS = {
 }
 
 
-class GenesysError(RuntimeError):
-    """A Genesys call failed; the message says what to do about it."""
-
-
-class GenesysAuthError(GenesysError):
-    """The OAuth client's credentials were refused."""
-
-
-class GenesysPermissionError(GenesysError):
-    """The OAuth client's role lacks a permission."""
-
-
-class GenesysNotFound(GenesysError):
-    """The requested object does not exist (404)."""
-
-
 @dataclass(frozen=True)
 class Page:
     entities: list[dict[str, Any]]
     page_count: int
-
-
-class RetryAfterTooLong(GenesysError):
-    """Genesys asked to wait longer than this client will."""
-
-
-@dataclass(frozen=True)
-class RetryBounds:
-    """How hard the client tries before it gives up. The worst case for one call is about
-    ``attempts × (max(longest_wait, backoff_max) + read timeout)``."""
-
-    attempts: int = 5
-    """Retries after the first try, for 429, 502/503/504 and connection errors."""
-    backoff_factor: float = 0.5
-    backoff_max: float = 8.0
-    longest_wait: float = 30.0
-    """The longest ``Retry-After`` honoured; a longer one fails the call at once."""
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
-
-
-TOKEN_THROTTLED = b"rate limit exceeded"
-"""What the login host's ``400`` says when it throttles token requests (the Genesys Go SDK
-reports it as ``400 - invalid_request (rate limit exceeded; ...)``, and the Genesys Terraform
-provider, genesyscloud/provider/provider.go, retries exactly on that text)."""
-
-
-def _token_throttled(body: bytes | None) -> bool:
-    return TOKEN_THROTTLED in (body or b"").lower()
-
-
-class _BoundedRetry(Retry):
-    """urllib3's Retry, but a ``Retry-After`` beyond the bound ends the call with a message
-    instead of being silently shortened (urllib3 clamps it) and retried too early; and a
-    throttled token request (``400`` with ``rate limit exceeded``) is retried like a 429.
-
-    urllib3 decides whether to retry from the method and status alone (``is_retry``); only
-    ``increment`` sees the response. So a POST's 400 is a retry candidate, and ``increment``
-    reads its body: throttling is retried within the same bounds (attempts, backoff,
-    Retry-After), anything else (``invalid_client``, ``unsupported_grant_type``) ends the
-    retries at once and the response goes back to the client as it came. Reading the body here
-    consumes it; urllib3 keeps it as ``response.raw.data``, where the client reads it again."""
-
-    longest_wait: float = RetryBounds.longest_wait
-
-    def new(self, **kw: Any) -> _BoundedRetry:
-        retry = super().new(**kw)
-        retry.longest_wait = self.longest_wait
-        return retry
-
-    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        if status_code == 400:  # only the token request is a POST; increment() reads the body
-            return method == "POST"
-        return super().is_retry(method, status_code, has_retry_after)
-
-    def increment(
-        self,
-        method: str | None = None,
-        url: str | None = None,
-        response: BaseHTTPResponse | None = None,
-        error: Exception | None = None,
-        _pool: ConnectionPool | None = None,
-        _stacktrace: TracebackType | None = None,
-    ) -> Self:
-        if response is not None and response.status == 400:
-            body = response.read(decode_content=True, cache_content=True)
-            if not _token_throttled(body):
-                # Not throttling: no retry. With raise_on_status off, urllib3 hands back this
-                # response instead of raising.
-                raise urllib3.exceptions.MaxRetryError(cast(ConnectionPool, _pool), url, None)
-        return super().increment(method, url, response, error, _pool, _stacktrace)
-
-    def sleep_for_retry(self, response: Any) -> bool:
-        wanted = self.get_retry_after(response)
-        if wanted is not None and wanted > self.longest_wait:
-            raise RetryAfterTooLong(
-                f"Genesys is rate-limiting this OAuth client and asked to wait {wanted:.0f} s "
-                f"(Retry-After), longer than the {self.longest_wait:.0f} s this tool waits. "
-                "Another job may be using the same client: try again later, or give this stack "
-                "its own OAuth client."
-            )
-        return super().sleep_for_retry(response)
-
-
-def _session(bounds: RetryBounds) -> requests.Session:
-    retry = _BoundedRetry(
-        total=bounds.attempts,
-        connect=bounds.attempts,
-        read=bounds.attempts,
-        status=bounds.attempts,
-        other=0,
-        status_forcelist=(429, 502, 503, 504),
-        # The token request is a POST; getting a second token is harmless.
-        allowed_methods=frozenset({"GET", "POST"}),
-        backoff_factor=bounds.backoff_factor,
-        backoff_max=bounds.backoff_max,
-        respect_retry_after_header=True,
-        retry_after_max=int(1e9),  # our own bound applies, see _BoundedRetry
-        raise_on_status=False,  # the last response comes back and becomes a clear message
-    )
-    retry.longest_wait = bounds.longest_wait
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
 
 
 @dataclass(frozen=True)
@@ -200,7 +80,7 @@ class GenesysClient:
         self.endpoints = endpoints
         self.bounds = bounds or RetryBounds()
         self._credentials = _Credentials(client_id, client_secret)
-        self._session = _session(self.bounds)
+        self._session = session_with_retries(self.bounds)
         self._token: _Token | None = None
         self._token_lock = threading.Lock()
 
@@ -217,7 +97,7 @@ class GenesysClient:
             auth=requests.auth.HTTPBasicAuth(self._credentials.client_id, self._credentials.client_secret),
             data={"grant_type": "client_credentials"},
         )
-        if response.status_code == 400 and _token_throttled(_body(response)):
+        if response.status_code == 400 and token_throttled(_body(response)):
             raise GenesysError(
                 f"Genesys login ({urlsplit(url).netloc}) is still rate-limiting this OAuth client's "
                 f"token requests (HTTP 400: {_error_text(response)}) after {self.bounds.attempts + 1} "
@@ -350,7 +230,7 @@ class GenesysClient:
 
 
 def _body(response: requests.Response) -> bytes:
-    """The body, also when urllib3's retry already read it (see _BoundedRetry.increment)."""
+    """The body, also when urllib3's retry already read it (see transport.BoundedRetry.increment)."""
     return response.content or getattr(response.raw, "data", None) or b""
 
 

@@ -15,9 +15,10 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from components.patterns import GENESYS_SOURCE_PREFIX
-from genesys.client import GenesysClient, GenesysError, GenesysNotFound
+from genesys.client import GenesysClient
+from genesys.errors import GenesysError, GenesysNotFound
 from genesys.provider import GenesysProvider
+from genesys.topics import GENESYS_SOURCE_PREFIX
 
 INTEGRATION_TYPE = "amazon-eventbridge-source"
 

@@ -34,7 +34,8 @@ from pulumi.dynamic import (
 )
 
 from genesys import run_cache
-from genesys.client import GenesysClient, GenesysError, GenesysNotFound, check_endpoints, shared_client
+from genesys.client import GenesysClient, check_endpoints, shared_client
+from genesys.errors import GenesysError, GenesysNotFound
 from genesys.regions import UnknownRegionError, endpoints_for
 
 # What the engine passes for an input that is not known yet (pulumi.runtime.rpc.UNKNOWN).

@@ -18,11 +18,11 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
-from operations import dead_letters, replay
+from operations import dead_letters, plan, replay
 from operations.stack import OperationError
 
 # Every subcommand, in the order `--help` lists them. A new one adds its module here.
-SUBCOMMANDS = (replay, dead_letters)
+SUBCOMMANDS = (plan, replay, dead_letters)
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -41,7 +41,8 @@ def common_options() -> argparse.ArgumentParser:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m operations",
-        description="Replay a queue's events from the archive; list and redrive dead letters.",
+        description="See what a stack will create (offline); replay a queue's events from the archive; "
+        "list and redrive dead letters.",
     )
     subparsers = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = common_options()

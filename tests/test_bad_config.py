@@ -137,7 +137,7 @@ CASES = [
         },
         ['genesys:region = "eu-west-9"', "not a Genesys Cloud region", "override the hosts, not the region"],
     ),
-    ("genesys-typo", {"genesys:regoin": "eu-west-1"}, ["genesys:regoin", "did you mean 'region'"]),
+    ("genesys-typo", {"genesys:regoin": "eu-west-1"}, ["genesys:regoin", "did you mean 'genesys:region'"]),
     (
         "no-client-id",
         {"genesys:clientId": None},

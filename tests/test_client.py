@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from conftest import CLIENT_SECRET, fast_client
-from genesys.client import GenesysAuthError, GenesysError, GenesysNotFound
+from genesys.errors import GenesysAuthError, GenesysError, GenesysNotFound
 from genesys_double import Fault
 
 

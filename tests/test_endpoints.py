@@ -15,8 +15,8 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 import settings
 from conftest import CLIENT_ID, CLIENT_SECRET, fast_client
-from genesys.client import GenesysError
 from genesys.endpoints import ALLOW_CUSTOM_ENDPOINTS
+from genesys.errors import GenesysError
 from genesys.integration import IntegrationProvider
 from genesys_double import Fault, running
 from mockrun import REGION, ProgramRun, base_config, run_program

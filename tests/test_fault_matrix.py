@@ -11,13 +11,8 @@ from typing import Any
 import pytest
 
 from conftest import CLIENT_SECRET, FAST, fast_client
-from genesys.client import (
-    GenesysAuthError,
-    GenesysClient,
-    GenesysError,
-    GenesysPermissionError,
-    RetryAfterTooLong,
-)
+from genesys.client import GenesysClient
+from genesys.errors import GenesysAuthError, GenesysError, GenesysPermissionError, RetryAfterTooLong
 from genesys_double import Fault, GenesysDouble
 
 # The worst case under FAST: four tries, each up to the read timeout, the waits between them,

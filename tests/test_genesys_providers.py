@@ -11,7 +11,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from conftest import CLIENT_ID, CLIENT_SECRET
-from genesys.client import GenesysError
+from genesys.errors import GenesysError
 from genesys.integration import IntegrationProvider
 from genesys.provider import UNKNOWN
 from genesys.queues import QueuesProvider

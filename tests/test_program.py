@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -253,7 +254,7 @@ def test_the_credentials_may_come_from_the_environment(monkeypatch):
 def test_the_example_stack_file_deploys():
     import settings
 
-    values, _ = settings.load_stack_file(settings.Path(__file__).parent.parent / "Pulumi.dev.yaml")
+    values, _ = settings.load_stack_file(Path(__file__).parent.parent / "Pulumi.dev.yaml")
     values.update({"genesys:clientId": "test-client-id", "genesys:clientSecret": "test-client-secret"})
     run = run_program(values)
     assert len(run.of_type(RULE)) == 3

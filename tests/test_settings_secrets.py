@@ -29,7 +29,7 @@ def message(values, secret_keys=()):
 def test_a_secret_under_a_misspelt_key_is_never_echoed():
     text = message({"genesys:clientsecret": SECRET}, secret_keys=["genesys:clientsecret"])
     assert SECRET not in text
-    assert "genesys:clientsecret = \"(hidden)\": unknown key; did you mean 'clientSecret'?" in text
+    assert "genesys:clientsecret = \"(hidden)\": unknown key; did you mean 'genesys:clientSecret'?" in text
 
 
 def test_a_plaintext_value_under_a_secret_looking_name_is_hidden_too():

@@ -1,0 +1,253 @@
+"""Run the real program (``__main__.py``) offline, under Pulumi's mock runtime, and record what it
+would register: no Pulumi CLI, no AWS, no Genesys.
+
+What only a real preview can know is never invented. The mocks answer with values that say what
+they stand for (``<orgId>``, ``<queue id of 'Billing'>``, ``<random>``) and record which facts
+they assumed: the AWS account (taken from the targets' ARNs), that the partner event source and
+the target functions exist, and what Genesys holds (the integration, queue ids and names).
+"""
+
+from __future__ import annotations
+
+import logging
+import runpy
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "genesys-queue-events"
+# The organisation Pulumi reports on the self-managed (file, S3) backends.
+SELF_MANAGED_ORGANIZATION = "organization"
+
+ORG_ID = "<orgId>"
+SUFFIX = "<eventSourceSuffix>"
+SOURCE = f"aws.partner/genesys.com/cloud/{ORG_ID}/{SUFFIX}"
+RANDOM = "<random>"  # Pulumi's auto-naming appends a random suffix, chosen at `pulumi up`
+
+
+def queue_id_placeholder(name: str) -> str:
+    return f"<queue id of {name!r}>"
+
+
+def queue_name_placeholder(queue_id: str) -> str:
+    return f"<name of queue {queue_id}>"
+
+
+@dataclass
+class Registered:
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+@dataclass
+class OfflineRun:
+    """What one offline run of the program registered, looked up and exported."""
+
+    account: str
+    region: str
+    partition: str
+    resources: list[Registered] = field(default_factory=list)
+    lookups: list[str] = field(default_factory=list)
+    """Each provider invoke the program made (token), in order."""
+    exports: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def of_type(self, type_: str) -> list[Registered]:
+        return [r for r in self.resources if r.type == type_]
+
+    def resource_counts(self) -> Counter[str]:
+        """Resource type → how many: what a first ``pulumi up`` creates (components included)."""
+        return Counter(r.type for r in self.resources)
+
+
+class PlanMocks(pulumi.runtime.Mocks):
+    """Answers the program's invokes and gives resources the outputs AWS would, with placeholders
+    where only AWS, Genesys or the engine can supply a value."""
+
+    def __init__(self, run: OfflineRun) -> None:
+        self.run = run
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        inputs = dict(args.inputs)
+        outs = dict(inputs)
+        where = f"{self.run.partition}:{{service}}:{self.run.region}:{self.run.account}"
+        events = where.format(service="events")
+        if args.typ == "aws:cloudwatch/eventBus:EventBus":
+            outs["arn"] = f"arn:{events}:event-bus/{inputs['name']}"
+        elif args.typ == "aws:cloudwatch/eventRule:EventRule":
+            outs["arn"] = f"arn:{events}:rule/{inputs['eventBusName']}/{inputs['name']}"
+        elif args.typ == "aws:sqs/queue:Queue":
+            outs["name"] = f"{args.name}-{RANDOM}"
+            outs["arn"] = f"arn:{where.format(service='sqs')}:{outs['name']}"
+            outs["url"] = f"https://sqs.{self.run.region}.amazonaws.com/{self.run.account}/{outs['name']}"
+        elif args.typ == "aws:sns/topic:Topic":
+            outs["name"] = f"{args.name}-{RANDOM}"
+            outs["arn"] = f"arn:{where.format(service='sns')}:{outs['name']}"
+        elif args.typ == "aws:cloudwatch/eventArchive:EventArchive":
+            outs["name"] = f"{args.name}-{RANDOM}"
+            outs["arn"] = f"arn:{events}:archive/{outs['name']}"
+        elif args.typ == "pulumi-python:dynamic/genesys:Queues":
+            queues = {
+                i: {"id": i, "name": queue_name_placeholder(i), "division": {}}
+                for i in inputs.get("queue_ids", [])
+            }
+            queues.update(
+                {
+                    n: {"id": queue_id_placeholder(n), "name": n, "division": {}}
+                    for n in inputs.get("queue_names", [])
+                }
+            )
+            outs["queues"] = queues
+        elif args.typ == "pulumi-python:dynamic/genesys:EventBridgeIntegration":
+            wanted = inputs.get("integration")
+            outs.update(
+                integration_id=f"<id of integration {wanted!r}>"
+                if wanted
+                else "<id of the only enabled one>",
+                integration_name=wanted or "<the only enabled EventBridge integration>",
+                intended_state="<ENABLED>",
+                reported_state="<ACTIVE>",
+                org_id=ORG_ID,
+                event_source_suffix=SUFFIX,
+                topics=list(inputs.get("required_topics", [])),
+                event_source_name=SOURCE,
+                event_source_arn=f"arn:{self.run.partition}:events:{self.run.region}::event-source/{SOURCE}",
+            )
+        self.run.resources.append(Registered(args.typ, args.name, inputs, outs))
+        return f"{args.name}-id", outs
+
+    def call(  # type: ignore[override]  # the SDK accepts a plain dict, as its own docs show
+        self, args: pulumi_mocks.MockCallArgs
+    ) -> dict[str, Any] | tuple[dict[str, Any], list[tuple[str, str]]]:
+        self.run.lookups.append(args.token)
+        answer = LOOKUPS.get(args.token)
+        if answer is None:  # a failed invoke, as the engine reports one: the program says what it means
+            return {}, [("", f"the offline plan has no answer for the lookup {args.token}")]
+        return answer(self.run, args.args)
+
+
+def _caller_identity(run: OfflineRun, _: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "accountId": run.account,
+        "arn": f"arn:{run.partition}:iam::{run.account}:user/<you>",
+        "userId": "<you>",
+    }
+
+
+def _region(run: OfflineRun, _: Mapping[str, Any]) -> dict[str, Any]:
+    return {"region": run.region, "name": run.region, "id": run.region}
+
+
+def _partition(run: OfflineRun, _: Mapping[str, Any]) -> dict[str, Any]:
+    suffix = "amazonaws.com.cn" if run.partition == "aws-cn" else "amazonaws.com"
+    return {"partition": run.partition, "dnsSuffix": suffix, "id": run.partition}
+
+
+def _event_source(run: OfflineRun, args: Mapping[str, Any]) -> dict[str, Any]:
+    # Assumed to exist with no bus yet, as after Genesys created it: verified at preview.
+    name = args["namePrefix"]
+    return {
+        "name": name,
+        "state": "PENDING",
+        "arn": f"arn:{run.partition}:events:{run.region}::event-source/{name}",
+    }
+
+
+def _event_buses(run: OfflineRun, _: Mapping[str, Any]) -> dict[str, Any]:
+    return {"eventBuses": [], "id": run.region}  # no bus took the source yet: verified at preview
+
+
+def _function(run: OfflineRun, args: Mapping[str, Any]) -> dict[str, Any]:
+    # Assumed to exist: verified at preview.
+    function = args["functionName"]
+    return {
+        "arn": function,
+        "functionName": function.rsplit(":", 1)[1],
+        "qualifier": args.get("qualifier") or "",
+    }
+
+
+def _event_bus(run: OfflineRun, args: Mapping[str, Any]) -> dict[str, Any]:
+    name = args["name"]
+    return {"name": name, "arn": f"arn:{run.partition}:events:{run.region}:{run.account}:event-bus/{name}"}
+
+
+# The invokes the program makes (provider data sources), and what the plan assumes each finds.
+LOOKUPS: dict[str, Callable[[OfflineRun, Mapping[str, Any]], dict[str, Any]]] = {
+    "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
+    "aws:index/getRegion:getRegion": _region,
+    "aws:index/getPartition:getPartition": _partition,
+    "aws:cloudwatch/getEventSource:getEventSource": _event_source,
+    "aws:cloudwatch/getEventBuses:getEventBuses": _event_buses,
+    "aws:lambda/getFunction:getFunction": _function,
+    "aws:cloudwatch/getEventBus:getEventBus": _event_bus,
+}
+
+
+class _Warnings(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
+
+
+def pulumi_config(values: Mapping[str, Any]) -> dict[str, str]:
+    """Config as the Pulumi CLI hands it to a program: keys namespaced, structured values as JSON
+    text, plain strings as they are."""
+    import json
+
+    out: dict[str, str] = {}
+    for key, value in values.items():
+        full = key if ":" in key else f"{PROJECT}:{key}"
+        out[full] = value if isinstance(value, str) else json.dumps(value)
+    return out
+
+
+def run_offline(
+    values: Mapping[str, Any],
+    secret_keys: list[str],
+    *,
+    stack: str,
+    account: str,
+    partition: str = "aws",
+    organization: str = SELF_MANAGED_ORGANIZATION,
+) -> OfflineRun:
+    """Run ``__main__.py`` under the mocks with this stack config (short keys, as
+    ``settings.load_stack_file`` returns them); raise what the program raises."""
+    run = OfflineRun(account=account, region=str(values.get("aws:region") or ""), partition=partition)
+    logger = logging.getLogger(f"{__name__}.engine")
+    logger.propagate = False
+    logger.handlers = [_Warnings(run.warnings)]
+    pulumi.runtime.set_mocks(
+        PlanMocks(run), project=PROJECT, stack=stack, preview=False, organization=organization, logger=logger
+    )
+    pulumi.runtime.set_all_config(pulumi_config(values), secret_keys)
+    real_export = pulumi.export
+
+    def capture(name: str, value: Any) -> None:
+        run.exports[name] = value
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[Any]:
+        pulumi.export = capture
+        try:
+            runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
+        finally:
+            pulumi.export = real_export
+        names = list(run.exports)
+        return pulumi.Output.all(*(run.exports[n] for n in names)).apply(
+            lambda values: run.exports.update(zip(names, values, strict=True))
+        )
+
+    program()
+    return run

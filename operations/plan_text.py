@@ -1,0 +1,132 @@
+"""The plan (operations/plan.py) as a person reads it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MARK = "(verified at preview)"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _threshold(alarm: dict[str, Any]) -> str:
+    value = float(alarm["threshold"])
+    return f"{value:g} s ({value / 86400:g} days)" if "Age" in alarm["metric"] else f"{value:g}"
+
+
+def render(plan: dict[str, Any]) -> str:
+    out: list[str] = []
+    add = out.append
+    add(f"Plan of stack {plan['stack']} ({plan['file']}): what a first `pulumi up` would create.")
+    add("Computed offline by the program itself under Pulumi's mock runtime: no Pulumi CLI, AWS or Genesys")
+    add(f"was asked. Values in <angle brackets> and lines marked {MARK} are facts only a real")
+    add("preview can establish; they are not invented here.")
+    add("")
+    add(f"AWS account  {plan['account']['id']}, assumed from the targets' ARNs {MARK}")
+    add(f"AWS region   {plan['region']}")
+    add(f"Rule names   for Pulumi organisation {plan['organization']!r} (--organization to change)")
+    add("")
+
+    integration = plan["integration"]
+    if integration is not None:
+        add("Genesys integration")
+        configured = integration["configured"]
+        which = repr(configured) if configured else "the only enabled Amazon EventBridge Source integration"
+        add(f"  integration         {which}: ENABLED, ACTIVE, sending to this account and region {MARK}")
+        add(f"  partner source      {integration['eventSourceName']} {MARK}")
+        add("  Event Filter must contain (Genesys forwards nothing else):")
+        out.extend(f"    {topic}" for topic in integration["requiredTopics"])
+        add("")
+
+    routes = plan["routes"]
+    enabled = sum(1 for r in routes if r["state"] == "ENABLED")
+    add(f"Queues: {len(routes)} route(s), {enabled} enabled")
+    for r in routes:
+        add(f"  {r['queue']}  (by {r['configuredBy']})")
+        if r["configuredBy"] == "name":
+            add(f"    id        {r['queueId']} {MARK}")
+        else:
+            add(f"    name      {r['queueName']} {MARK}")
+        add(f"    rule      {r['ruleName']}  {r['state']}")
+        add(f"    target    {r['target']} {MARK}")
+        grant = r["invokeGrant"]
+        if grant["mode"] == "per-rule":
+            add(f"    invoke    per-rule: a Lambda permission of its own (statement {grant['statementId']})")
+        else:
+            add(
+                f"    invoke    shared-prefix: the function's one statement {grant['statementId']}, "
+                f"SourceArn {grant['sourceArn']}"
+            )
+        add(f"    topics    {', '.join(r['topics'])}")
+        add(f"    pattern   {_compact(r['eventPattern'])}")
+    add("")
+
+    add("Shared")
+    shared = plan["shared"]
+    bus = plan["eventBus"]
+    if "partnerEventBus" in shared:
+        add(
+            f"  partner event bus   {shared['partnerEventBus']['name']} (created, associated with the source "
+            "of the same name)"
+        )
+    else:
+        add(f"  event bus           {bus['name']} (existing; not managed by this stack)")
+    if dlq := shared.get("deadLetterQueue"):
+        add(
+            f"  dead-letter queue   {dlq['name']} (SQS standard, {dlq['retentionDays']} days"
+            f"{', SSE' if dlq['encrypted'] else ''}); every target sends undeliverable events there"
+        )
+    else:
+        add("  dead-letter queue   none (deadLetterQueue: false): undeliverable events are dropped")
+    if policy := shared.get("deadLetterQueuePolicy"):
+        what = (
+            f"each of the {len(policy['sourceArns'])} rule ARN(s)"
+            if policy["condition"] == "ArnEquals"
+            else f"this stack's rules on the bus ({policy['sourceArns'][0]})"
+        )
+        add(
+            f"  queue policy        {policy['principal']} may {policy['action']}, "
+            f"{policy['condition']} on {what}"
+        )
+    if archive := shared.get("archive"):
+        add(
+            f"  archive             {archive['name']}, {archive['retentionDays']} days, pattern "
+            f"{_compact(archive['eventPattern'])}"
+        )
+    else:
+        add("  archive             none (archive: false): no replay")
+    if alarms := shared.get("alarms"):
+        for alarm in alarms["alarms"]:
+            add(f"  alarm               {alarm['name']} ({alarm['metric']} > {_threshold(alarm)})")
+        topic = alarms["topic"] if alarms["topicCreated"] else f"{alarms['topic']} (existing)"
+        add(
+            f"  alarm topic         {topic}"
+            + (f"; e-mail to {', '.join(alarms['email'])} (each confirms by mail)" if alarms["email"] else "")
+        )
+    else:
+        add("  alarms              none")
+    add("")
+
+    add(f"Resources a first `pulumi up` registers: {plan['resourceTotal']}")
+    for type_, count in plan["resources"].items():
+        add(f"  {count:4}  {type_}")
+    add("Lookups the program makes on each preview and up (AWS provider invokes):")
+    for token, count in plan["lookups"].items():
+        add(f"  {count:4}  {token}")
+    add("")
+
+    add(f"{MARK}: what the first real preview checks, and this plan cannot:")
+    out.extend(f"  - {fact}" for fact in plan["verifiedAtPreview"])
+    if plan["missingCredentials"]:
+        add(
+            "Before that preview, give the stack its Genesys OAuth client: "
+            + "; ".join(plan["missingCredentials"])
+        )
+    for warning in plan["warnings"]:
+        add(f"warning: {warning}")
+    add("")
+    add('Next: connect it (README, "Set up Genesys Cloud"), then `make preview STACK=' + plan["stack"] + "`.")
+    return "\n".join(out)

@@ -1,0 +1,139 @@
+"""Problems: each names the key path, the bad value and the fix; secrets are never shown."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from genesys import endpoints
+from settings.keys import PROJECT
+
+
+@dataclass(frozen=True)
+class Problem:
+    key: str
+    value: Any
+    message: str
+    hidden: bool = False
+    """The value is a secret (its key is stored as one): shown as ``(hidden)``."""
+
+    def __str__(self) -> str:
+        if self.value is MISSING:
+            shown = "(not set)"
+        elif self.hidden or looks_secret(self.key):
+            shown = json.dumps(HIDDEN)
+        else:
+            shown = json.dumps(_scrubbed(self.value), default=str)
+        return f"{self.key} = {shown}: {self.message}"
+
+
+HIDDEN = "(hidden)"
+# A key whose name says it holds a credential: its value is never echoed, whatever the key is
+# (a misspelt `genesys:clientsecret`, a `tags.apiToken`).
+SECRET_NAME_RE = re.compile(
+    r"secret|passw|passphrase|token|credential|private.?key|api.?key|access.?key|auth", re.IGNORECASE
+)
+
+
+def looks_secret(key: str) -> bool:
+    return any(SECRET_NAME_RE.search(part) for part in re.split(r"[.:\[\]]", str(key)) if part)
+
+
+def _scrubbed(value: Any) -> Any:
+    """A value fit for a message: nested values under secret-looking names hidden, a user name
+    or password inside a URL hidden."""
+    if isinstance(value, Mapping):
+        return {k: HIDDEN if looks_secret(str(k)) else _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrubbed(v) for v in value]
+    if isinstance(value, str) and "@" in value and "://" in value:
+        return endpoints.shown(value)
+    return value
+
+
+def _config_key(problem_key: str) -> str:
+    """``queues[2].target`` → ``genesys-queue-events:queues``; ``genesys:apiUrl`` stays."""
+    top = re.split(r"[.\[]", problem_key, maxsplit=1)[0]
+    return top if ":" in top else f"{PROJECT}:{top}"
+
+
+def _hide_secrets(problems: Sequence[Problem], secret_keys: Collection[str]) -> list[Problem]:
+    """Mark every problem under a key stored as a secret; its value also leaves the message."""
+    hidden: list[Problem] = []
+    for problem in problems:
+        top = _config_key(problem.key)
+        if top in secret_keys or top.partition(":")[2] in secret_keys or problem.hidden:
+            text = str(problem.value)
+            message = problem.message.replace(text, HIDDEN) if len(text) >= 4 else problem.message
+            hidden.append(replace(problem, message=message, hidden=True))
+        else:
+            hidden.append(problem)
+    return hidden
+
+
+class SettingsError(ValueError):
+    """The stack configuration has problems; ``problems`` lists every one. A value under a key
+    in ``secret_keys``, or under a secret-looking name, is shown as ``(hidden)``."""
+
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        source: str = "stack configuration",
+        secret_keys: Collection[str] = (),
+    ):
+        self.problems = _hide_secrets(problems, secret_keys)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"The {source} has {len(self.problems)} problem(s); nothing was deployed.\n{lines}")
+
+
+MISSING: Any = object()
+
+
+def suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"known keys are {', '.join(choices)}"
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, key: str, value: Any, message: str) -> None:
+        self.problems.append(Problem(key, value, message))
+
+    def unknown_keys(self, where: str, mapping: Mapping[str, Any], known: Sequence[str]) -> None:
+        for k in mapping:
+            if k not in known:
+                key = f"{where}.{k}" if where else k
+                self.add(key, mapping[k], f"unknown key; {suggest(str(k), known)}")
+
+    def section(self, key: str, value: Any, known: Sequence[str], shape: str) -> Mapping[str, Any] | None:
+        """An object section: None (with ``must be <shape>``) if it is not one; else the section,
+        with its unknown keys reported."""
+        if not isinstance(value, Mapping):
+            self.add(key, value, f"must be {shape}")
+            return None
+        self.unknown_keys(key, value, known)
+        return value
+
+    def integer(self, key: str, value: Any, low: int, high: int | None) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(key, value, "must be a whole number")
+            return None
+        if value < low or (high is not None and value > high):
+            bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+            self.add(key, value, f"must be {bound}")
+            return None
+        return value
+
+    def boolean(self, key: str, value: Any) -> bool | None:
+        if not isinstance(value, bool):
+            self.add(key, value, "must be true or false")
+            return None
+        return value

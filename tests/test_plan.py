@@ -1,0 +1,314 @@
+"""``python -m operations plan``: the real program under Pulumi's mock runtime, offline, says what a
+first ``pulumi up`` would create, and marks what only a real preview can verify."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from components import naming, patterns
+from mockrun import ROOT, base_config, run_program
+from operations import cli
+from operations import offline_program as offline
+
+MARK = "(verified at preview)"
+PREFIX = naming.rule_name_prefix("organization", "genesys-queue-events", "dev")
+CARE = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:conversation-ended"
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_credentials(monkeypatch):
+    monkeypatch.delenv("GENESYS_CLIENT_ID", raising=False)
+    monkeypatch.delenv("GENESYS_CLIENT_SECRET", raising=False)
+
+
+def plan(capsys, *argv: str) -> str:
+    assert cli.main(["plan", *argv]) == 0
+    return capsys.readouterr().out
+
+
+def stack_file(tmp_path: Path, stack: str, config: dict) -> Path:
+    path = tmp_path / f"Pulumi.{stack}.yaml"
+    path.write_text(yaml.safe_dump({"config": config}))
+    return path
+
+
+def test_the_dev_stack_plan_shows_each_queue_the_shared_pieces_and_the_event_filter(capsys):
+    text = plan(capsys, str(ROOT / "Pulumi.dev.yaml"))
+
+    assert f"AWS account  123456789012, assumed from the targets' ARNs {MARK}" in text
+    # The topics the integration's Event Filter must forward: the preset's two and Billing's acw.
+    filter_block = text.split("Event Filter must contain")[1].split("\n\n")[0]
+    assert re.findall(r"^    (v2\.\S+)$", filter_block, flags=re.MULTILINE) == [
+        "v2.detail.events.conversation.{id}.acd.end",
+        "v2.detail.events.conversation.{id}.acw",
+        "v2.detail.events.conversation.{id}.user.end",
+    ]
+    assert f"partner source      {offline.SOURCE} {MARK}" in text
+
+    # Per queue: its rule, state, target, grant and pattern; by name, its id is a placeholder.
+    care = text.split(f"  {CARE}  (by id)")[1].split("\n  Billing")[0]
+    assert f"name      <name of queue {CARE}> {MARK}" in care
+    assert f"rule      {PREFIX}{CARE}  ENABLED" in care
+    assert f"target    {FUNCTION}:live {MARK}" in care
+    assert f"invoke    per-rule: a Lambda permission of its own (statement {PREFIX}{CARE})" in care
+    assert f'"queueId":["{CARE}"]' in care and '"acdOutcome":["ABANDON"]' in care
+
+    billing = text.split("  Billing  (by name)")[1].split("\n  Sales Overflow")[0]
+    assert f"id        <queue id of 'Billing'> {MARK}" in billing
+    assert f"rule      {PREFIX}billing  ENABLED" in billing
+    assert "target    arn:aws:lambda:eu-west-1:123456789012:function:billing-wrapup" in billing
+    assert '"queueId":["<queue id of \'Billing\'>"]' in billing
+    assert (
+        '"detail-type":["v2.detail.events.conversation.{id}.acw","v2.detail.events.conversation.{id}.user.end"]'
+        in (billing)
+    )
+    assert f"rule      {PREFIX}sales-overflow  DISABLED" in text
+
+    assert f"partner event bus   {offline.SOURCE} (created" in text
+    assert "dead-letter queue   routing-dead-letters-<random> (SQS standard, 14 days, SSE)" in text
+    assert "ArnEquals on each of the 3 rule ARN(s)" in text
+    assert "archive             routing-archive-<random>, 7 days" in text
+    assert "routing-dead-letters-<random>-messages-waiting (ApproximateNumberOfMessagesVisible > 0)" in text
+    assert "e-mail to contact-centre-oncall@example.com" in text
+
+    counts = {kind: n for n, kind in re.findall(r"^\s+(\d+)  (aws:\S+)$", text, flags=re.MULTILINE)}
+    assert counts["aws:cloudwatch/eventRule:EventRule"] == "3"
+    assert counts["aws:cloudwatch/eventTarget:EventTarget"] == "3"
+    assert counts["aws:lambda/permission:Permission"] == "3"
+    assert counts["aws:cloudwatch/metricAlarm:MetricAlarm"] == "2"
+    assert counts["aws:lambda/getFunction:getFunction"] == "2"  # one lookup per distinct function/alias
+
+    # What only the real preview can establish, listed, and what to do before it.
+    facts = text.split(f"{MARK}: what the first real preview checks")[1]
+    assert "the Genesys integration (EventBridge (dev)): exists, is ENABLED and ACTIVE" in facts
+    assert "the ids of the queues given by name: Billing, Sales Overflow" in facts
+    assert f"that the queues given by id exist, and their names: {CARE}" in facts
+    assert "that each target function (and alias) exists" in facts
+    assert "genesys:clientId (or GENESYS_CLIENT_ID); genesys:clientSecret (or GENESYS_CLIENT_SECRET)" in facts
+
+
+def test_the_plan_is_the_program_not_a_second_implementation(capsys):
+    """The by-id queue's pattern and rule are exactly what the program gives under the tests' mocks."""
+    stack = json.loads(plan(capsys, str(ROOT / "Pulumi.dev.yaml"), "--json"))
+    from mockrun import SOURCE
+
+    run = run_program(base_config(queues=[CARE]))
+    expected = run.exports["routes"][CARE]
+    (care,) = (r for r in stack["routes"] if r["queue"] == CARE)
+    assert (
+        json.dumps(care["eventPattern"], sort_keys=True, separators=(",", ":")).replace(
+            offline.SOURCE, SOURCE
+        )
+        == expected["eventPattern"]
+    )
+    assert care["ruleName"] == expected["ruleName"]
+
+
+def test_a_stack_of_queues_by_name_past_the_invoke_budget(tmp_path, capsys):
+    names = [f"Queue {i:02}" for i in range(25)]
+    path = stack_file(
+        tmp_path,
+        "contact-centre",
+        {
+            "aws:region": "eu-west-1",
+            "genesys-queue-events:target": FUNCTION,
+            "genesys-queue-events:queues": [{"name": n} for n in names],
+            "genesys-queue-events:alarms": False,
+            "genesys-queue-events:archive": False,
+        },
+    )
+    stack = json.loads(plan(capsys, str(path), "--json"))
+
+    prefix = naming.rule_name_prefix("organization", "genesys-queue-events", "contact-centre")
+    assert [r["queue"] for r in stack["routes"]] == names
+    for route, name in zip(stack["routes"], names, strict=True):
+        assert route["configuredBy"] == "name"
+        assert route["queueId"] == f"<queue id of {name!r}>"
+        assert route["ruleName"] == prefix + naming.slug(name)
+        assert route["eventPattern"]["$or"][0]["detail"]["eventBody"]["queueId"] == [route["queueId"]]
+        # 25 queues on one function exceed its policy budget: one statement for all of them.
+        assert route["invokeGrant"] == {
+            "mode": "shared-prefix",
+            "statementId": naming.shared_statement_id(prefix),
+            "sourceArn": f"arn:aws:events:eu-west-1:123456789012:rule/{offline.SOURCE}/{prefix}*",
+        }
+    assert stack["resources"]["aws:lambda/permission:Permission"] == 1
+    assert stack["resources"]["aws:cloudwatch/eventRule:EventRule"] == 25
+    assert "aws:cloudwatch/eventArchive:EventArchive" not in stack["resources"]
+    assert "alarms" not in stack["shared"] and "archive" not in stack["shared"]
+    assert stack["integration"]["requiredTopics"] == list(
+        patterns.topics_of(patterns.CONVERSATION_END_PRESET)
+    )
+    assert stack["account"] == {"id": "123456789012", "assumed": True}
+    assert "the ids of the queues given by name: " + ", ".join(names) in stack["verifiedAtPreview"]
+
+    text = plan(capsys, str(path))
+    assert text.count("(by name)\n    id        <queue id of ") == 25
+    assert "archive             none (archive: false): no replay" in text
+    assert "alarms              none" in text
+
+
+def test_an_existing_bus_is_named_and_not_created(tmp_path, capsys):
+    path = stack_file(
+        tmp_path,
+        "dev",
+        {
+            "aws:region": "eu-west-1",
+            "genesys-queue-events:target": FUNCTION,
+            "genesys-queue-events:queues": [CARE],
+            "genesys-queue-events:eventBus": "aws.partner/genesys.com/cloud/org/existing",
+        },
+    )
+    stack = json.loads(plan(capsys, str(path), "--json"))
+    assert stack["eventBus"] == {"name": "aws.partner/genesys.com/cloud/org/existing", "created": False}
+    assert "aws:cloudwatch/eventBus:EventBus" not in stack["resources"]
+    assert (
+        "that the event bus aws.partner/genesys.com/cloud/org/existing exists" in stack["verifiedAtPreview"]
+    )
+
+
+def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GENESYS_CLIENT")}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "operations", *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (
+            "config:\n  aws:region: eu-west-1\n  genesys-queue-events:queues: [1234]\n"
+            "  genesys-queue-events:deadletterQueue: true\n",
+            re.escape("deadletterQueue = true: unknown key; did you mean 'deadLetterQueue'?"),
+        ),
+        (
+            "config:\n  aws:region: eu-west-1\n"
+            f"  genesys-queue-events:target: {FUNCTION}\n"
+            "  genesys-queue-events:queues:\n    - name: A\n    - name: B\n"
+            "      target: arn:aws:lambda:eu-west-1:210987654321:function:b\n",
+            re.escape("is in account 210987654321, but target is in account 123456789012"),
+        ),
+        ("config:\n  aws:region: [eu-west-1\n", r"line 3\b.*column 1\b|:3:1\b"),
+    ],
+    ids=["settings", "target-accounts", "yaml"],
+)
+def test_a_mistake_is_the_settings_message_and_exit_1_never_a_traceback(tmp_path, config, expected):
+    (tmp_path / "Pulumi.bad.yaml").write_text(config)
+    settings_check = subprocess.run(
+        [sys.executable, "-m", "settings", "Pulumi.bad.yaml"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    done = run_cli("plan", "Pulumi.bad.yaml", cwd=tmp_path)
+    # The same verdict as `python -m settings`, word for word.
+    assert done.stderr == f"error: {settings_check.stderr}"
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("error: Pulumi.bad.yaml")
+    assert re.search(expected, done.stderr), done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_a_missing_or_misnamed_file_is_one_line(tmp_path):
+    for name, expected in (
+        ("Pulumi.nope.yaml", "error: Pulumi.nope.yaml: no such file\n"),
+        (
+            "stack.yaml",
+            "error: stack.yaml: a stack file is named Pulumi.<stack>.yaml (for example Pulumi.dev.yaml)\n",
+        ),
+    ):
+        done = run_cli("plan", name, cwd=tmp_path)
+        assert (done.returncode, done.stderr) == (1, expected)
+
+
+NEWCOMER = "<!-- newcomer: tests/test_plan.py runs every command of this block as written -->"
+
+
+def newcomer_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index(NEWCOMER) :]
+    body = re.match(r".*?```sh\n(.*?)```", block, flags=re.DOTALL)
+    assert body is not None
+    return [line.split("#")[0].strip() for line in body.group(1).splitlines() if line.split("#")[0].strip()]
+
+
+def make_env(**extra: str) -> dict[str, str]:
+    """The environment of a newcomer's shell, with the interpreter running these tests as the
+    Makefile's virtualenv (VENV), so that nothing is installed again."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GENESYS_CLIENT", "MAKE"))}
+    return {**env, "VENV": sys.prefix, **extra}
+
+
+def test_the_readme_newcomer_commands_run_as_written():
+    if not (Path(sys.prefix) / "bin" / ".installed").exists():
+        pytest.skip("the tests run outside the Makefile's virtualenv (run them with `make test`)")
+    commands = newcomer_commands()
+    assert commands[0] == "make plan STACK=dev"
+    for command in commands:
+        done = subprocess.run(
+            shlex.split(command),
+            cwd=ROOT,
+            env=make_env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+        assert "Traceback" not in done.stderr
+        print(f"$ {command}\n{done.stdout[:2000]}")
+        if command == "make plan STACK=dev":
+            assert f"rule      {PREFIX}billing  ENABLED" in done.stdout
+            assert MARK in done.stdout
+        elif "--json" in command:  # nothing but the JSON on stdout
+            routes = json.loads(done.stdout)["routes"]
+            assert [r["ruleName"] for r in routes] == [
+                PREFIX + CARE,
+                PREFIX + "billing",
+                PREFIX + "sales-overflow",
+            ]
+
+
+def test_make_preview_without_the_pulumi_cli_says_what_it_is_before_installing_anything(tmp_path):
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for tool in ("make", "sh", "mkdir"):  # a PATH with no pulumi on it
+        found = subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True, text=True, check=True)
+        (bare / tool).symlink_to(found.stdout.strip())
+    venv = tmp_path / "fresh-venv"
+    for target in ("preview", "up"):
+        done = subprocess.run(
+            ["make", target, "STACK=dev"],
+            cwd=ROOT,
+            env=make_env(PATH=str(bare), VENV=str(venv)),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode != 0
+        message = done.stderr.splitlines()[0]
+        assert "needs the Pulumi CLI" in message and "not on PATH" in message
+        assert "https://www.pulumi.com/docs/iac/download-install/" in message
+        assert "make plan STACK=dev" in message
+        assert not venv.exists()  # nothing was installed first

@@ -1,0 +1,122 @@
+"""``python -m settings`` as a command-line tool: every file checked, clear one-line errors, an
+exit status that says whether all passed, and never a traceback for a user's mistake."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+QUEUE = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:conversation-ended"
+GOOD = f"""config:
+  aws:region: eu-west-1
+  genesys:region: eu-west-1
+  genesys-queue-events:target: {FUNCTION}
+  genesys-queue-events:queues:
+    - {QUEUE}
+"""
+
+
+def settings_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "settings", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def stack_file(tmp_path: Path, text: str, name: str = "Pulumi.t.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_good_file_is_ok(tmp_path):
+    result = settings_cli(stack_file(tmp_path, GOOD))
+    assert result.returncode == 0 and result.stdout.strip().endswith(": ok")
+
+
+def test_a_yaml_error_names_the_file_line_and_column_in_one_line(tmp_path):
+    path = stack_file(tmp_path, GOOD + "  genesys-queue-events:tags: {team: [unclosed\n")
+    result = settings_cli(path)
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"{path}:8:") and "not valid YAML" in line
+
+
+def test_a_missing_file_is_said_and_the_others_are_still_checked(tmp_path):
+    good = stack_file(tmp_path, GOOD)
+    result = settings_cli(tmp_path / "Pulumi.nope.yaml", good)
+    assert result.returncode == 1
+    assert f"{tmp_path / 'Pulumi.nope.yaml'}: no such file" in result.stderr
+    assert f"{good}: ok" in result.stdout
+    assert "1 ok, 1 with problems" in result.stderr
+
+
+def test_several_files_one_broken(tmp_path):
+    good = stack_file(tmp_path, GOOD, "Pulumi.a.yaml")
+    bad = stack_file(
+        tmp_path,
+        GOOD.replace("eu-west-1\n  genesys-queue", "eu-west-1\n  genesys:regoin: x\n  genesys-queue", 1),
+        "Pulumi.b.yaml",
+    )
+    result = settings_cli(good, bad)
+    assert result.returncode == 1
+    assert f"{good}: ok" in result.stdout and f"{bad}: The stack configuration has" in result.stderr
+
+
+def test_help_and_no_arguments():
+    assert settings_cli("--help").returncode == 0
+    result = settings_cli()
+    assert result.returncode == 2 and "name at least one stack file" in result.stderr
+
+
+def test_a_project_key_written_outside_config_is_reported(tmp_path):
+    path = stack_file(tmp_path, GOOD + "genesys-queue-events:tags:\n  team: contact-centre\n")
+    result = settings_cli(path)
+    assert result.returncode == 1
+    assert "genesys-queue-events:tags" in result.stderr and "is outside `config:`" in result.stderr
+
+
+@pytest.mark.parametrize("written", [f'"{{{QUEUE}}}"', f"{{{QUEUE}}}"], ids=["quoted", "unquoted"])
+def test_a_queue_id_pasted_with_braces(tmp_path, written):
+    result = settings_cli(stack_file(tmp_path, GOOD.replace(f"- {QUEUE}", f"- {written}")))
+    assert result.returncode == 1
+    assert (
+        "queues[0]" in result.stderr and f"remove the braces: write the queue id as {QUEUE}" in result.stderr
+    )
+
+
+def test_a_scalar_where_a_list_is_expected(tmp_path):
+    text = GOOD.replace(f"queues:\n    - {QUEUE}", f"queues: {QUEUE}")
+    result = settings_cli(stack_file(tmp_path, text))
+    assert "is a single value where a list is expected" in result.stderr
+
+
+def test_the_topics_offered_are_the_topics_accepted(tmp_path):
+    text = GOOD + "  genesys-queue-events:topics: [customer.ends]\n"
+    result = settings_cli(stack_file(tmp_path, text))
+    offered = result.stderr.split("use one of ", 1)[1].split(" (", 1)[0].split(", ")
+    assert "user.end" in offered
+    assert not {"customer.end", "flow.end", "attributes"} & set(offered)
+
+
+def test_a_misspelt_genesys_key_suggests_the_full_key(tmp_path):
+    result = settings_cli(stack_file(tmp_path, GOOD + "  genesys:clientid: abc\n"))
+    assert "did you mean 'genesys:clientId'?" in result.stderr
+
+
+def test_two_targets_in_different_accounts_are_flagged_offline(tmp_path):
+    other = FUNCTION.replace("123456789012", "210987654321") + "-billing"
+    text = GOOD + f"    - name: Billing\n      target: {other}\n"
+    result = settings_cli(stack_file(tmp_path, text))
+    assert result.returncode == 1
+    assert "queues[1].target" in result.stderr and "one stack deploys to one account" in result.stderr
