@@ -12,10 +12,12 @@ export PULUMI_BACKEND_URL
 # Everything installs from requirements.txt, the lock file: exact versions with their hashes,
 # every transitive dependency listed, made by pip-compile from requirements.in and
 # requirements-dev.in (see README). make, .ci/run, the workflows and Pulumi itself (which installs
-# requirements.txt into .venv when .venv is missing) all get the same versions.
+# requirements.txt into .venv when .venv is missing) all get the same versions. --no-compile:
+# Python compiles a module when it is first imported; compiling all of them (pulumi-aws has
+# thousands) took about 40 of the install's 65 seconds (bench/README.md).
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps -r requirements.txt
 	touch $@
 
 test: lint typecheck unit
