@@ -51,10 +51,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        plan = build_plan(Path(args.stack_file), organization=args.organization)
-    finally:
-        offline.close_event_loops()
+    plan = build_plan(Path(args.stack_file), organization=args.organization)
     print(json.dumps(plan, indent=2) if args.json else render(plan))
     return 0
 
