@@ -9,6 +9,8 @@ the target functions exist, and what Genesys holds (the integration, queue ids a
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 import runpy
 from collections import Counter
@@ -251,3 +253,12 @@ def run_offline(
 
     program()
     return run
+
+
+def close_event_loops() -> None:
+    """Close the event loops the mock runtime left open (one per thread that answered a call),
+    before the interpreter exits: collected at exit, after their sockets, they print an ignored
+    ``ValueError: Invalid file descriptor: -1``. For a process that is done with the runtime."""
+    for obj in gc.get_objects():
+        if isinstance(obj, asyncio.AbstractEventLoop) and not obj.is_running() and not obj.is_closed():
+            obj.close()

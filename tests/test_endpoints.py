@@ -5,16 +5,15 @@ own-origin rule for ``nextUri``, and the token kept out of every repr."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pulumi
 import pytest
-from pulumi.dynamic import Config, ConfigureRequest
 
 import settings
-from conftest import CLIENT_ID, CLIENT_SECRET, fast_client
+from commands import run
+from conftest import CLIENT_ID, CLIENT_SECRET, configured, fast_client
 from genesys.endpoints import ALLOW_CUSTOM_ENDPOINTS
 from genesys.errors import GenesysError
 from genesys.integration import IntegrationProvider
@@ -118,14 +117,7 @@ def stack_file_check(tmp_path, login_url, env):
     text = (ROOT / "Pulumi.dev.yaml").read_text()
     stack.write_text(text.rstrip("\n") + f"\n  genesys:loginUrl: {login_url}\n")
     environ = {k: v for k, v in os.environ.items() if k != ALLOW_CUSTOM_ENDPOINTS}
-    return subprocess.run(
-        [sys.executable, "-m", "settings", str(stack)],
-        cwd=ROOT,
-        env={**environ, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run([sys.executable, "-m", "settings", str(stack)], cwd=ROOT, env={**environ, **env})
 
 
 def test_the_stack_file_check_refuses_it_too_and_takes_the_opt_in_from_its_environment(tmp_path):
@@ -147,14 +139,7 @@ def test_the_client_refuses_before_sending_anything(genesys, not_opted_in):
 
 
 def test_the_provider_refuses_in_check_and_sends_nothing(genesys, monkeypatch):
-    provider = IntegrationProvider()
-    config = {
-        "genesys:apiUrl": genesys.url,
-        "genesys:loginUrl": genesys.url,
-        "genesys:clientId": CLIENT_ID,
-        "genesys:clientSecret": CLIENT_SECRET,
-    }
-    provider.configure(ConfigureRequest(Config(config, "genesys-queue-events")))
+    provider = configured(IntegrationProvider(), genesys)
     # A client made while the opt-in was set is cached; it must not be handed out without it.
     assert provider.client() is not None
     monkeypatch.delenv(ALLOW_CUSTOM_ENDPOINTS)

@@ -10,7 +10,7 @@ import dill
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from conftest import CLIENT_ID, CLIENT_SECRET
+from conftest import CLIENT_ID, CLIENT_SECRET, configured
 from genesys.errors import GenesysError
 from genesys.integration import IntegrationProvider
 from genesys.provider import UNKNOWN
@@ -24,18 +24,6 @@ END_TOPICS = [
     "v2.detail.events.conversation.{id}.acd.end",
     "v2.detail.events.conversation.{id}.user.end",
 ]
-
-
-def configured(provider, double, **extra):
-    config = {
-        "genesys:apiUrl": double.url,
-        "genesys:loginUrl": double.url,
-        "genesys:clientId": CLIENT_ID,
-        "genesys:clientSecret": CLIENT_SECRET,
-        **extra,
-    }
-    provider.configure(ConfigureRequest(Config(config, "genesys-queue-events")))
-    return provider
 
 
 def integration_inputs(**overrides):

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
 
-from aws_endpoint import AwsEndpoint
-from deployed_stack import dead_letter, deploy, genesys_event, queue_depth
+from commands import run
+from conftest import send_dead_letters
+from deployed_stack import deploy, genesys_event, queue_depth
 from mockrun import FUNCTION, QUEUES_BY_NAME, REGION, ROOT, base_config, run_program
 from operations.cli import main
 from operations.replay import progress
@@ -22,27 +22,15 @@ from operations.replay import progress
 CARE = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
 BILLING = QUEUES_BY_NAME["billing"]["id"]
 WINDOW = ["--from", "2026-03-02T14:00:00Z", "--to", "2026-03-02T16:00:00Z"]
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    aws = AwsEndpoint().start()
-    try:
-        yield aws
-    finally:
-        aws.stop()
+# A dead letter's error when the target function was gone.
+FUNCTION_NOT_FOUND = {"code": "NO_RESOURCE", "message": "Function not found"}
 
 
 @pytest.fixture
-def aws(endpoint, monkeypatch):
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint.url)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("GENESYS_CLIENT_ID", raising=False)
-    monkeypatch.delenv("GENESYS_CLIENT_SECRET", raising=False)
-    endpoint.reset()
-    return endpoint
+def aws(aws_endpoint, aws_environment):
+    """The module's AWS on loopback, in the environment the tools read, emptied for each test."""
+    aws_endpoint.reset()
+    return aws_endpoint
 
 
 @pytest.fixture
@@ -139,26 +127,14 @@ def test_a_stack_without_archive_cannot_replay(aws, tmp_path, capsys):
 
 def write_dead_letters(outputs):
     """A Billing outage (its function was gone) and a permission problem on the CARE queue."""
-    url = outputs["deadLetterQueueUrl"]
-    billing, care = outputs["routes"][BILLING], outputs["routes"][CARE]
-    for i in range(3):
-        dead_letter(
-            url,
-            genesys_event(BILLING, f"billing-{i}"),
-            rule_arn=billing["ruleArn"],
-            target_arn=billing["targetArn"],
-            code="NO_RESOURCE",
-            message="Function not found",
-        )
-    for i in range(2):
-        dead_letter(
-            url,
-            genesys_event(CARE, f"care-{i}"),
-            rule_arn=care["ruleArn"],
-            target_arn=care["targetArn"],
-            code="NO_PERMISSIONS",
-            message="not authorized to perform: lambda:InvokeFunction",
-        )
+    send_dead_letters(outputs, BILLING, (f"billing-{i}" for i in range(3)), **FUNCTION_NOT_FOUND)
+    send_dead_letters(
+        outputs,
+        CARE,
+        (f"care-{i}" for i in range(2)),
+        code="NO_PERMISSIONS",
+        message="not authorized to perform: lambda:InvokeFunction",
+    )
 
 
 def test_dead_letters_are_listed_by_queue_and_error_and_left_in_place(stack, capsys):
@@ -222,14 +198,7 @@ def test_a_failed_invoke_leaves_its_message_in_the_queue(aws, stack, capsys):
     outputs, path = stack
     write_dead_letters(outputs)
     gone = f"{FUNCTION}-deleted"
-    dead_letter(
-        outputs["deadLetterQueueUrl"],
-        genesys_event(CARE, "care-gone"),
-        rule_arn=outputs["routes"][CARE]["ruleArn"],
-        target_arn=gone,
-        code="NO_RESOURCE",
-        message="Function not found",
-    )
+    send_dead_letters(outputs, CARE, ["care-gone"], target_arn=gone, **FUNCTION_NOT_FOUND)
     assert tool("dead-letters", "--outputs", path, "--redrive") == 1
     out = capsys.readouterr().out
     assert "5 of 6 dead letter(s) redriven and deleted; 1 left in the queue" in out
@@ -244,15 +213,7 @@ def test_a_failed_invoke_leaves_its_message_in_the_queue(aws, stack, capsys):
 
 def run_tool(*argv, env):
     """The tool as a user runs it: its own process, exit status and stderr."""
-    return subprocess.run(
-        [sys.executable, "-m", "operations", *argv],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    return run([sys.executable, "-m", "operations", *argv], cwd=ROOT, env=env, timeout=60)
 
 
 def test_no_credentials_is_a_clear_error_without_traceback(stack, tmp_path):
@@ -313,25 +274,15 @@ def test_progress_is_how_far_into_the_window_the_replay_has_got():
 
 def test_many_dead_letters_are_read_page_by_page_and_each_handled_once(aws, stack, capsys):
     outputs, path = stack
-    url, billing = outputs["deadLetterQueueUrl"], outputs["routes"][BILLING]
-    for i in range(25):
-        dead_letter(
-            url,
-            genesys_event(BILLING, f"billing-{i}"),
-            rule_arn=billing["ruleArn"],
-            target_arn=billing["targetArn"],
-            code="NO_RESOURCE",
-            message="Function not found",
-        )
-    for i in range(12):
-        dead_letter(
-            url,
-            genesys_event(BILLING, f"gone-{i}"),
-            rule_arn=billing["ruleArn"],
-            target_arn=f"{FUNCTION}-deleted",
-            code="NO_RESOURCE",
-            message="Function not found",
-        )
+    url = outputs["deadLetterQueueUrl"]
+    send_dead_letters(outputs, BILLING, (f"billing-{i}" for i in range(25)), **FUNCTION_NOT_FOUND)
+    send_dead_letters(
+        outputs,
+        BILLING,
+        (f"gone-{i}" for i in range(12)),
+        target_arn=f"{FUNCTION}-deleted",
+        **FUNCTION_NOT_FOUND,
+    )
     assert tool("dead-letters", "--outputs", path) == 0
     assert "37 dead letter(s) in 1 group(s)" in capsys.readouterr().out
     assert tool("dead-letters", "--outputs", path, "--redrive") == 1

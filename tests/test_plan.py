@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from commands import run, run_as_written
 from components import naming, patterns
 from mockrun import ROOT, base_config, run_program
 from operations import cli
@@ -180,15 +181,7 @@ def test_an_existing_bus_is_named_and_not_created(tmp_path, capsys):
 def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GENESYS_CLIENT")}
     env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run(
-        [sys.executable, "-m", "operations", *argv],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run([sys.executable, "-m", "operations", *argv], cwd=cwd, env=env, timeout=120)
 
 
 @pytest.mark.parametrize(
@@ -212,13 +205,10 @@ def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 )
 def test_a_mistake_is_the_settings_message_and_exit_1_never_a_traceback(tmp_path, config, expected):
     (tmp_path / "Pulumi.bad.yaml").write_text(config)
-    settings_check = subprocess.run(
+    settings_check = run(
         [sys.executable, "-m", "settings", "Pulumi.bad.yaml"],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=False,
     )
     done = run_cli("plan", "Pulumi.bad.yaml", cwd=tmp_path)
     # The same verdict as `python -m settings`, word for word.
@@ -265,17 +255,7 @@ def test_the_readme_newcomer_commands_run_as_written():
     commands = newcomer_commands()
     assert commands[0] == "make plan STACK=dev"
     for command in commands:
-        done = subprocess.run(
-            shlex.split(command),
-            cwd=ROOT,
-            env=make_env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
-        assert "Traceback" not in done.stderr
+        done = run_as_written(command, shlex.split(command), cwd=ROOT, env=make_env(), timeout=300)
         print(f"$ {command}\n{done.stdout[:2000]}")
         if command == "make plan STACK=dev":
             assert f"rule      {PREFIX}billing  ENABLED" in done.stdout
@@ -297,14 +277,8 @@ def test_make_preview_without_the_pulumi_cli_says_what_it_is_before_installing_a
         (bare / tool).symlink_to(found.stdout.strip())
     venv = tmp_path / "fresh-venv"
     for target in ("preview", "up"):
-        done = subprocess.run(
-            ["make", target, "STACK=dev"],
-            cwd=ROOT,
-            env=make_env(PATH=str(bare), VENV=str(venv)),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
+        done = run(
+            ["make", target, "STACK=dev"], cwd=ROOT, env=make_env(PATH=str(bare), VENV=str(venv)), timeout=60
         )
         assert done.returncode != 0
         message = done.stderr.splitlines()[0]
