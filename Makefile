@@ -9,18 +9,15 @@ export PULUMI_BACKEND_URL
 
 .PHONY: test lint typecheck unit plan preview up pulumi-cli check-stacks hooks clean
 
-# What to install: the version ranges by default; CI passes REQUIREMENTS=requirements.lock, the
-# exact versions and hashes (`pip-compile --generate-hashes`, see README), installed as they are.
-REQUIREMENTS ?= requirements-dev.txt
-
-$(BIN)/.installed: requirements.txt requirements-dev.txt $(REQUIREMENTS)
+# Everything installs from requirements.txt, the lock file: exact versions with their hashes,
+# every transitive dependency listed, made by pip-compile from requirements.in and
+# requirements-dev.in (see README). make, .ci/run, the workflows and Pulumi itself (which installs
+# requirements.txt into .venv when .venv is missing) all get the same versions. --no-compile:
+# Python compiles a module when it is first imported; compiling all of them (pulumi-aws has
+# thousands) took about 40 of the install's 65 seconds (bench/README.md).
+$(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-ifeq ($(suffix $(REQUIREMENTS)),.lock)
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(REQUIREMENTS)
-else
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r $(REQUIREMENTS)
-endif
+	$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps -r requirements.txt
 	touch $@
 
 test: lint typecheck unit

@@ -13,7 +13,7 @@ from typing import Any
 
 import pulumi
 
-from components import patterns
+from components import outputs, patterns
 from components.invoke_grants import PolicyHolder
 from components.routing import QueueRouteArgs
 from settings import QueueRoute, Settings
@@ -36,7 +36,7 @@ def verified_routes(
     stack_settings: Settings, source: pulumi.Output[str], resolved_queues: pulumi.Output[dict[str, Any]]
 ) -> pulumi.Output[dict[str, dict[str, Any]]]:
     """Configured reference → ``{id, name, eventPattern}`` with the verified id and source."""
-    return pulumi.Output.all(source, resolved_queues).apply(
+    return outputs.combine(source, resolved_queues).apply(
         lambda v: {
             r.queue.reference: _verified(stack_settings, v[0], v[1][r.queue.reference], r)
             for r in stack_settings.routes
@@ -67,7 +67,7 @@ def exported_routes(
 ) -> pulumi.Output[dict[str, Any]]:
     """Queue id → its route: the verified queue and pattern, with the component's rule."""
 
-    def table(v: list[Any]) -> dict[str, Any]:
+    def table(v: tuple[Any, ...]) -> dict[str, Any]:
         by_reference, by_route_name = v
         out = {}
         for r in stack_settings.routes:
@@ -79,4 +79,4 @@ def exported_routes(
             }
         return out
 
-    return pulumi.Output.all(verified, rules).apply(table)
+    return outputs.combine(verified, rules).apply(table)

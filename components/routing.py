@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import invoke_grants, naming
+from components import invoke_grants, naming, outputs
 from components.invoke_grants import PolicyHolder
 from components.patterns import LONGEST_GENESYS_SOURCE
 from components.policies import dead_letter_queue_policy
@@ -138,10 +138,14 @@ class QueueEventRouting(pulumi.ComponentResource):
             budget_bytes=args.lambda_policy_budget_bytes,
         )
         function_arns: dict[invoke_grants.PolicyHolder, pulumi.Input[str]] = {}
+        # One Output per function or alias, shared by its targets, not one per queue.
+        target_arns: dict[invoke_grants.PolicyHolder, pulumi.Output[str]] = {}
         rules: list[aws.cloudwatch.EventRule] = []
         rule_names = [naming.rule_name(args.rule_name_prefix, route.name) for route in args.routes]
         for route, rule_name in zip(args.routes, rule_names, strict=True):
             function_arns.setdefault(route.target, route.function_arn)
+            if route.target not in target_arns:
+                target_arns[route.target] = _once_confirmed(route.function_arn, route.target.resource_arn)
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{route.name}",
                 name=rule_name,
@@ -157,7 +161,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                 rule=rule.name,
                 event_bus_name=bus_name,
                 # Through the confirmed function ARN, so that no target points at nothing.
-                arn=_once_confirmed(route.function_arn, route.target.resource_arn),
+                arn=target_arns[route.target],
                 retry_policy=retry_policy,
                 dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=dlq.arn)
                 if dlq
@@ -203,7 +207,7 @@ class QueueEventRouting(pulumi.ComponentResource):
             aws.sqs.QueuePolicy(
                 f"{name}-dead-letters",
                 queue_url=dlq.url,
-                policy=pulumi.Output.all(dlq.arn, rule_arns).apply(
+                policy=outputs.combine(dlq.arn, rule_arns).apply(
                     lambda v: dead_letter_queue_policy(v[0], v[1], args.rule_name_prefix)
                 ),
                 opts=child,
@@ -242,10 +246,11 @@ class QueueEventRouting(pulumi.ComponentResource):
         self.dead_letter_queue_url = dead_letter_queue_url
         self.dead_letter_queue_name = dead_letter_queue_name
         self.archive_name = archive_name
+        # The route table is the stack's `routes` export; registering it here as well would hold
+        # it twice in state, so the component registers only its small outputs.
         self.register_outputs(
             {
                 "event_bus_name": self.event_bus_name,
-                "routes": self.routes,
                 "dead_letter_queue_arn": self.dead_letter_queue_arn,
                 "dead_letter_queue_url": self.dead_letter_queue_url,
                 "archive_name": self.archive_name,

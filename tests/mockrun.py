@@ -19,8 +19,9 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
 
-from components import naming
+from components import naming, outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = json.loads((ROOT / "tests" / "fixtures" / "genesys.json").read_text())
@@ -51,6 +52,8 @@ class ProgramRun:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    registered_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """URN → what a component registered as its outputs (what the engine keeps in state)."""
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -192,6 +195,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
         raise NotImplementedError(args.token)
 
 
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The mock engine, also keeping what each component registers as its outputs."""
+
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(mocks)
+        self.run = mocks.run
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # the engine's RPC name
+        self.run.registered_outputs[request.urn] = rpc.deserialize_properties(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+
 class _WarningsTo(logging.Handler):
     """What the program tells the engine's log at warning level, as the CLI would show it."""
 
@@ -245,8 +260,10 @@ def run_program(
     logger = logging.getLogger(f"{__name__}.engine")
     logger.propagate = False
     logger.handlers = [_WarningsTo(run.warnings)]
+    mocks = RecordingMocks(run, account)
     pulumi.runtime.set_mocks(
-        RecordingMocks(run, account),
+        mocks,
+        monitor=RecordingMonitor(mocks),
         project=PROJECT,
         stack=stack,
         preview=False,
@@ -268,7 +285,13 @@ def run_program(
             runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
         finally:
             pulumi.export = real_export
-        return pulumi.Output.all(**exported).apply(run.exports.update)
+        # Each export as the engine gets it: whole (Output.all would rebuild every nested value of
+        # a 1,000-entry route table as an Output of its own, work the engine never asks for).
+        names = list(exported)
+        values = [
+            v if isinstance(v, pulumi.Output) else pulumi.Output.from_input(v) for v in exported.values()
+        ]
+        return outputs.combine(*values).apply(lambda v: run.exports.update(zip(names, v, strict=True)))
 
     program()
     return run
