@@ -51,7 +51,7 @@ def route_args(
 ) -> QueueRouteArgs:
     reference = route.queue.reference
     return QueueRouteArgs(
-        name=route.queue.resource_name,
+        slug=route.queue.resource_name,
         queue=reference,
         event_pattern=verified.apply(lambda v: v[reference]["eventPattern"]),
         target=route.target.policy_holder,

@@ -28,7 +28,7 @@ EVENTS_PRINCIPAL = "events.amazonaws.com"
 class QueueRouteArgs:
     """One queue's route."""
 
-    name: str
+    slug: str
     """Stable resource name from the queue's configured reference (its id or a slug of its
     name), never its list position; the rule's name is the stack's prefix and this."""
     queue: str
@@ -132,7 +132,7 @@ class QueueEventRouting(pulumi.ComponentResource):
             maximum_retry_attempts=args.maximum_retry_attempts,
         )
         grants = invoke_grants.plan(
-            (invoke_grants.RouteGrant(route.name, route.target) for route in args.routes),
+            (invoke_grants.RouteGrant(route.slug, route.target) for route in args.routes),
             rule_name_prefix=args.rule_name_prefix,
             bus_name_for_sizing=args.bus_name_for_sizing,
             budget_bytes=args.lambda_policy_budget_bytes,
@@ -141,13 +141,13 @@ class QueueEventRouting(pulumi.ComponentResource):
         # One Output per function or alias, shared by its targets, not one per queue.
         target_arns: dict[invoke_grants.PolicyHolder, pulumi.Output[str]] = {}
         rules: list[aws.cloudwatch.EventRule] = []
-        rule_names = [naming.rule_name(args.rule_name_prefix, route.name) for route in args.routes]
+        rule_names = [naming.rule_name(args.rule_name_prefix, route.slug) for route in args.routes]
         for route, rule_name in zip(args.routes, rule_names, strict=True):
             function_arns.setdefault(route.target, route.function_arn)
             if route.target not in target_arns:
                 target_arns[route.target] = _once_confirmed(route.function_arn, route.target.resource_arn)
             rule = aws.cloudwatch.EventRule(
-                f"{name}-{route.name}",
+                f"{name}-{route.slug}",
                 name=rule_name,
                 event_bus_name=bus_name,
                 event_pattern=route.event_pattern,
@@ -157,7 +157,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                 opts=child,
             )
             aws.cloudwatch.EventTarget(
-                f"{name}-{route.name}",
+                f"{name}-{route.slug}",
                 rule=rule.name,
                 event_bus_name=bus_name,
                 # Through the confirmed function ARN, so that no target points at nothing.
@@ -170,7 +170,7 @@ class QueueEventRouting(pulumi.ComponentResource):
             )
             if not grants[route.target].shared:
                 aws.lambda_.Permission(
-                    f"{name}-{route.name}",
+                    f"{name}-{route.slug}",
                     statement_id=rule_name,
                     action="lambda:InvokeFunction",
                     function=route.function_arn,
@@ -232,7 +232,7 @@ class QueueEventRouting(pulumi.ComponentResource):
         self.event_bus_name = bus_name
         self.routes = rule_arns.apply(
             lambda arns: {
-                route.name: {
+                route.slug: {
                     "ruleName": rule_name,
                     "ruleArn": arn,
                     "targetArn": route.target.resource_arn,
