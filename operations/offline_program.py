@@ -22,6 +22,8 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 
+from components import naming
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "genesys-queue-events"
 # The organisation Pulumi reports on the self-managed (file, S3) backends.
@@ -70,6 +72,38 @@ class OfflineRun:
         return Counter(r.type for r in self.resources)
 
 
+def aws_resource_outputs(
+    typ: str,
+    name: str,
+    inputs: Mapping[str, Any],
+    *,
+    partition: str,
+    region: str,
+    account: str,
+    random_suffix: str,
+) -> dict[str, Any]:
+    """The outputs AWS (and Pulumi's auto-naming) give the program's AWS resources, built the way
+    they build them: names with a random suffix, ARNs from the partition, region and account."""
+    where = f"{partition}:{{service}}:{region}:{account}"
+    events = where.format(service="events")
+    auto_named = f"{name}-{random_suffix}"
+    if typ == "aws:cloudwatch/eventBus:EventBus":
+        return {"arn": f"arn:{events}:event-bus/{inputs['name']}"}
+    if typ == "aws:cloudwatch/eventRule:EventRule":
+        return {"arn": naming.rule_arn(partition, region, account, inputs["eventBusName"], inputs["name"])}
+    if typ == "aws:sqs/queue:Queue":
+        return {
+            "name": auto_named,
+            "arn": f"arn:{where.format(service='sqs')}:{auto_named}",
+            "url": f"https://sqs.{region}.amazonaws.com/{account}/{auto_named}",
+        }
+    if typ == "aws:sns/topic:Topic":
+        return {"name": auto_named, "arn": f"arn:{where.format(service='sns')}:{auto_named}"}
+    if typ == "aws:cloudwatch/eventArchive:EventArchive":
+        return {"name": auto_named, "arn": f"arn:{events}:archive/{auto_named}"}
+    return {}
+
+
 class PlanMocks(pulumi.runtime.Mocks):
     """Answers the program's invokes and gives resources the outputs AWS would, with placeholders
     where only AWS, Genesys or the engine can supply a value."""
@@ -80,23 +114,18 @@ class PlanMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
         outs = dict(inputs)
-        where = f"{self.run.partition}:{{service}}:{self.run.region}:{self.run.account}"
-        events = where.format(service="events")
-        if args.typ == "aws:cloudwatch/eventBus:EventBus":
-            outs["arn"] = f"arn:{events}:event-bus/{inputs['name']}"
-        elif args.typ == "aws:cloudwatch/eventRule:EventRule":
-            outs["arn"] = f"arn:{events}:rule/{inputs['eventBusName']}/{inputs['name']}"
-        elif args.typ == "aws:sqs/queue:Queue":
-            outs["name"] = f"{args.name}-{RANDOM}"
-            outs["arn"] = f"arn:{where.format(service='sqs')}:{outs['name']}"
-            outs["url"] = f"https://sqs.{self.run.region}.amazonaws.com/{self.run.account}/{outs['name']}"
-        elif args.typ == "aws:sns/topic:Topic":
-            outs["name"] = f"{args.name}-{RANDOM}"
-            outs["arn"] = f"arn:{where.format(service='sns')}:{outs['name']}"
-        elif args.typ == "aws:cloudwatch/eventArchive:EventArchive":
-            outs["name"] = f"{args.name}-{RANDOM}"
-            outs["arn"] = f"arn:{events}:archive/{outs['name']}"
-        elif args.typ == "pulumi-python:dynamic/genesys:Queues":
+        outs.update(
+            aws_resource_outputs(
+                args.typ,
+                args.name,
+                inputs,
+                partition=self.run.partition,
+                region=self.run.region,
+                account=self.run.account,
+                random_suffix=RANDOM,
+            )
+        )
+        if args.typ == "pulumi-python:dynamic/genesys:Queues":
             queues = {
                 i: {"id": i, "name": queue_name_placeholder(i), "division": {}}
                 for i in inputs.get("queue_ids", [])

@@ -22,6 +22,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
 from components import naming, outputs
+from operations.offline_program import Registered, aws_resource_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = json.loads((ROOT / "tests" / "fixtures" / "genesys.json").read_text())
@@ -36,14 +37,6 @@ QUEUES_BY_NAME = {q["name"].casefold(): q for q in FIXTURE["queues"]}
 FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:conversation-ended"
 # The rule-name prefix of stack "dev" on the local backend (organisation "organization").
 PREFIX = naming.rule_name_prefix("organization", PROJECT, "dev")
-
-
-@dataclass
-class Registered:
-    type: str
-    name: str
-    inputs: dict[str, Any]
-    outputs: dict[str, Any]
 
 
 @dataclass
@@ -91,22 +84,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
         outs = dict(inputs)
-        arn = f"arn:aws:events:{REGION}:{ACCOUNT}"
-        if args.typ == "aws:cloudwatch/eventBus:EventBus":
-            outs["arn"] = f"{arn}:event-bus/{inputs['name']}"
-        elif args.typ == "aws:cloudwatch/eventRule:EventRule":
-            outs["arn"] = f"{arn}:rule/{inputs['eventBusName']}/{inputs['name']}"
-        elif args.typ == "aws:sqs/queue:Queue":
-            outs["arn"] = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{args.name}"
-            outs["url"] = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{args.name}"
-            outs["name"] = args.name
-        elif args.typ == "aws:sns/topic:Topic":
-            outs["name"] = f"{args.name}-5d6e7f8"
-            outs["arn"] = f"arn:aws:sns:{REGION}:{ACCOUNT}:{outs['name']}"
-        elif args.typ == "aws:cloudwatch/eventArchive:EventArchive":
-            outs["name"] = f"{args.name}-0a1b2c3"
-            outs["arn"] = f"{arn}:archive/{outs['name']}"
-        elif args.typ == "pulumi-python:dynamic/genesys:Queues":
+        outs.update(
+            aws_resource_outputs(
+                args.typ,
+                args.name,
+                inputs,
+                partition="aws",
+                region=REGION,
+                account=ACCOUNT,
+                random_suffix="0a1b2c3",
+            )
+        )
+        if args.typ == "pulumi-python:dynamic/genesys:Queues":
             # Ids the fixture does not know (generated in bulk by a test) resolve to a made-up name.
             queues = {
                 i: _queue(QUEUES_BY_ID.get(i) or {"id": i, "name": f"Queue {i[:8]}", "division": {}})
