@@ -100,6 +100,32 @@ def event_source_arn(partition: str, region: str, source_name: str) -> str:
     return f"arn:{partition}:events:{region}::event-source/{source_name}"
 
 
+def verified_facts(
+    entity: dict[str, Any], properties: dict[str, Any], org_id: str, *, partition: str, region: str
+) -> dict[str, Any]:
+    """What the provider verified of one integration: its state, the partner event source it
+    publishes to, and the topics its Event Filter forwards. ``region`` is the stack's, used when
+    the integration names none."""
+    suffix = str(properties.get("eventSourceSuffix") or "")
+    source = event_source_name(org_id, suffix)
+    reported = entity.get("reportedState") or {}
+    return {
+        "integration_id": entity["id"],
+        "integration_name": entity.get("name"),
+        "intended_state": entity.get("intendedState"),
+        "reported_state": reported.get("code"),
+        "org_id": org_id,
+        "event_source_suffix": suffix,
+        "genesys_aws_account_id": str(properties.get("awsAccountId") or ""),
+        "genesys_aws_region": str(properties.get("awsAccountRegion") or ""),
+        "topics": sorted(str(t) for t in properties.get("eventFilter") or []),
+        "event_source_name": source,
+        "event_source_arn": event_source_arn(
+            partition, str(properties.get("awsAccountRegion") or region), source
+        ),
+    }
+
+
 class IntegrationProvider(GenesysProvider):
     input_keys = INPUT_KEYS
     replace_on = ("integration", "aws_account_id", "aws_region")
@@ -110,26 +136,13 @@ class IntegrationProvider(GenesysProvider):
         config = client.get(f"/api/v2/integrations/{entity['id']}/config/current")
         properties = config.get("properties") or {}
         org_id = client.get("/api/v2/organizations/me")["id"]
-        suffix = str(properties.get("eventSourceSuffix") or "")
-        source = event_source_name(org_id, suffix)
-        reported = entity.get("reportedState") or {}
-        return {
-            "integration_id": entity["id"],
-            "integration_name": entity.get("name"),
-            "intended_state": entity.get("intendedState"),
-            "reported_state": reported.get("code"),
-            "org_id": org_id,
-            "event_source_suffix": suffix,
-            "genesys_aws_account_id": str(properties.get("awsAccountId") or ""),
-            "genesys_aws_region": str(properties.get("awsAccountRegion") or ""),
-            "topics": sorted(str(t) for t in properties.get("eventFilter") or []),
-            "event_source_name": source,
-            "event_source_arn": event_source_arn(
-                inputs.get("aws_partition") or "aws",
-                str(properties.get("awsAccountRegion") or inputs["aws_region"]),
-                source,
-            ),
-        }
+        return verified_facts(
+            entity,
+            properties,
+            org_id,
+            partition=inputs.get("aws_partition") or "aws",
+            region=inputs["aws_region"],
+        )
 
     def inspect_existing(self, id_: str, inputs: dict[str, Any]) -> dict[str, Any]:
         # The integration this resource verified, even if it is no longer the only enabled one.

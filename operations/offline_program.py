@@ -14,7 +14,7 @@ import gc
 import logging
 import runpy
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,8 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 
-from components import naming
+from components import naming, outputs
+from genesys.integration import verified_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "genesys-queue-events"
@@ -138,19 +139,19 @@ class PlanMocks(pulumi.runtime.Mocks):
             )
             outs["queues"] = queues
         elif args.typ == "pulumi-python:dynamic/genesys:EventBridgeIntegration":
+            # The provider's own facts, from an integration that forwards what the stack needs.
             wanted = inputs.get("integration")
+            entity = {
+                "id": f"<id of integration {wanted!r}>" if wanted else "<id of the only enabled one>",
+                "name": wanted or "<the only enabled EventBridge integration>",
+                "intendedState": "<ENABLED>",
+                "reportedState": {"code": "<ACTIVE>"},
+            }
+            properties = {"eventSourceSuffix": SUFFIX, "eventFilter": list(inputs.get("required_topics", []))}
             outs.update(
-                integration_id=f"<id of integration {wanted!r}>"
-                if wanted
-                else "<id of the only enabled one>",
-                integration_name=wanted or "<the only enabled EventBridge integration>",
-                intended_state="<ENABLED>",
-                reported_state="<ACTIVE>",
-                org_id=ORG_ID,
-                event_source_suffix=SUFFIX,
-                topics=list(inputs.get("required_topics", [])),
-                event_source_name=SOURCE,
-                event_source_arn=f"arn:{self.run.partition}:events:{self.run.region}::event-source/{SOURCE}",
+                verified_facts(
+                    entity, properties, ORG_ID, partition=self.run.partition, region=self.run.region
+                )
             )
         self.run.resources.append(Registered(args.typ, args.name, inputs, outs))
         return f"{args.name}-id", outs
@@ -223,7 +224,9 @@ LOOKUPS: dict[str, Callable[[OfflineRun, Mapping[str, Any]], dict[str, Any]]] = 
 }
 
 
-class _Warnings(logging.Handler):
+class WarningsTo(logging.Handler):
+    """What the program tells the engine's log at warning level, as the CLI would show it."""
+
     def __init__(self, sink: list[str]) -> None:
         super().__init__(logging.WARNING)
         self.sink = sink
@@ -256,17 +259,51 @@ def run_offline(
     """Run ``__main__.py`` under the mocks with this stack config (short keys, as
     ``settings.load_stack_file`` returns them); raise what the program raises."""
     run = OfflineRun(account=account, region=str(values.get("aws:region") or ""), partition=partition)
+    run.exports.update(
+        run_main(
+            PlanMocks(run),
+            pulumi_config(values),
+            secret_keys,
+            stack=stack,
+            organization=organization,
+            warnings=run.warnings,
+        )
+    )
+    return run
+
+
+def run_main(
+    mocks: pulumi.runtime.Mocks,
+    config: Mapping[str, str],
+    secret_keys: Sequence[str],
+    *,
+    stack: str,
+    organization: str,
+    warnings: list[str],
+    monitor: pulumi_mocks.MockMonitor | None = None,
+) -> dict[str, Any]:
+    """Run ``__main__.py`` under these mocks, with config as the Pulumi CLI hands it over, and
+    return its exports resolved; what the program warns goes to ``warnings``. Raises what the
+    program raises."""
     logger = logging.getLogger(f"{__name__}.engine")
     logger.propagate = False
-    logger.handlers = [_Warnings(run.warnings)]
+    logger.handlers = [WarningsTo(warnings)]
     pulumi.runtime.set_mocks(
-        PlanMocks(run), project=PROJECT, stack=stack, preview=False, organization=organization, logger=logger
+        mocks,
+        monitor=monitor,
+        project=PROJECT,
+        stack=stack,
+        preview=False,
+        organization=organization,
+        logger=logger,
     )
-    pulumi.runtime.set_all_config(pulumi_config(values), secret_keys)
+    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+    exported: dict[str, Any] = {}
+    resolved: dict[str, Any] = {}
     real_export = pulumi.export
 
     def capture(name: str, value: Any) -> None:
-        run.exports[name] = value
+        exported[name] = value
 
     @pulumi.runtime.test
     def program() -> pulumi.Output[Any]:
@@ -275,13 +312,16 @@ def run_offline(
             runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
         finally:
             pulumi.export = real_export
-        names = list(run.exports)
-        return pulumi.Output.all(*(run.exports[n] for n in names)).apply(
-            lambda values: run.exports.update(zip(names, values, strict=True))
-        )
+        # Each export as the engine gets it: whole (Output.all would rebuild every nested value of
+        # a 1,000-entry route table as an Output of its own, work the engine never asks for).
+        names = list(exported)
+        values = [
+            v if isinstance(v, pulumi.Output) else pulumi.Output.from_input(v) for v in exported.values()
+        ]
+        return outputs.combine(*values).apply(lambda v: resolved.update(zip(names, v, strict=True)))
 
     program()
-    return run
+    return resolved
 
 
 def close_event_loops() -> None:

@@ -9,8 +9,6 @@ the way the providers compute them. The providers themselves are tested against 
 from __future__ import annotations
 
 import json
-import logging
-import runpy
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,8 +19,9 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
-from components import naming, outputs
-from operations.offline_program import Registered, aws_resource_outputs
+from components import naming
+from genesys.integration import verified_facts
+from operations.offline_program import Registered, aws_resource_outputs, pulumi_config, run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = json.loads((ROOT / "tests" / "fixtures" / "genesys.json").read_text())
@@ -111,18 +110,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
             )
             outs["queues"] = queues
         elif args.typ == "pulumi-python:dynamic/genesys:EventBridgeIntegration":
-            props = INTEGRATION["config"]["properties"]
-            outs.update(
-                integration_id=INTEGRATION["id"],
-                integration_name=INTEGRATION["name"],
-                intended_state=INTEGRATION["intendedState"],
-                reported_state=INTEGRATION["reportedState"]["code"],
-                org_id=ORG_ID,
-                event_source_suffix=props["eventSourceSuffix"],
-                topics=sorted(props["eventFilter"]),
-                event_source_name=SOURCE,
-                event_source_arn=f"arn:aws:events:{REGION}::event-source/{SOURCE}",
-            )
+            # As the provider computes them from what the Genesys double serves.
+            properties = INTEGRATION["config"]["properties"]
+            outs.update(verified_facts(INTEGRATION, properties, ORG_ID, partition="aws", region=REGION))
         self.run.resources.append(Registered(args.typ, args.name, inputs, outs))
         return f"{args.name}-id", outs
 
@@ -196,25 +186,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return super().RegisterResourceOutputs(request)
 
 
-class _WarningsTo(logging.Handler):
-    """What the program tells the engine's log at warning level, as the CLI would show it."""
-
-    def __init__(self, sink: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.sink = sink
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.sink.append(record.getMessage())
-
-
-def stack_config(values: Mapping[str, Any]) -> dict[str, str]:
-    """Config as the Pulumi CLI hands it to a program: keys namespaced, structured values as
-    JSON text, plain strings as they are."""
-    out: dict[str, str] = {}
-    for key, value in values.items():
-        full = key if ":" in key else f"{PROJECT}:{key}"
-        out[full] = value if isinstance(value, str) else json.dumps(value)
-    return out
+# Config as the Pulumi CLI hands it to a program, as the plan builds it.
+stack_config = pulumi_config
 
 
 def base_config(**overrides: Any) -> dict[str, Any]:
@@ -246,41 +219,16 @@ def run_program(
     """Run __main__.py under mocks with this config; raise what the program raises.
     Pass ``record`` to see what was registered even when the program fails."""
     run = ProgramRun() if record is None else record
-    logger = logging.getLogger(f"{__name__}.engine")
-    logger.propagate = False
-    logger.handlers = [_WarningsTo(run.warnings)]
     mocks = RecordingMocks(run, account)
-    pulumi.runtime.set_mocks(
-        mocks,
-        monitor=RecordingMonitor(mocks),
-        project=PROJECT,
-        stack=stack,
-        preview=False,
-        organization=organization,
-        logger=logger,
+    run.exports.update(
+        run_main(
+            mocks,
+            stack_config(values),
+            secret_keys,
+            stack=stack,
+            organization=organization,
+            warnings=run.warnings,
+            monitor=RecordingMonitor(mocks),
+        )
     )
-    pulumi.runtime.set_all_config(stack_config(values), list(secret_keys))
-    exported: dict[str, Any] = {}
-    real_export = pulumi.export
-
-    def capture(name: str, value: Any) -> None:
-        exported[name] = value
-        real_export(name, value)
-
-    @pulumi.runtime.test
-    def program() -> pulumi.Output[Any]:
-        pulumi.export = capture
-        try:
-            runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
-        finally:
-            pulumi.export = real_export
-        # Each export as the engine gets it: whole (Output.all would rebuild every nested value of
-        # a 1,000-entry route table as an Output of its own, work the engine never asks for).
-        names = list(exported)
-        values = [
-            v if isinstance(v, pulumi.Output) else pulumi.Output.from_input(v) for v in exported.values()
-        ]
-        return outputs.combine(*values).apply(lambda v: run.exports.update(zip(names, v, strict=True)))
-
-    program()
     return run
