@@ -74,17 +74,23 @@ class OfflineRun:
 
 
 def aws_resource_outputs(
+    args: pulumi_mocks.MockResourceArgs, *, partition: str, region: str, account: str, random_suffix: str
+) -> dict[str, Any]:
+    """A resource's inputs with the outputs AWS (and Pulumi's auto-naming) add, built the way they
+    build them: names with a random suffix, ARNs from the partition, region and account."""
+    typ, name, inputs = args.typ, args.name, dict(args.inputs)
+    return {**inputs, **_aws_outputs(typ, name, inputs, partition, region, account, random_suffix)}
+
+
+def _aws_outputs(
     typ: str,
     name: str,
     inputs: Mapping[str, Any],
-    *,
     partition: str,
     region: str,
     account: str,
     random_suffix: str,
 ) -> dict[str, Any]:
-    """The outputs AWS (and Pulumi's auto-naming) give the program's AWS resources, built the way
-    they build them: names with a random suffix, ARNs from the partition, region and account."""
     where = f"{partition}:{{service}}:{region}:{account}"
     events = where.format(service="events")
     auto_named = f"{name}-{random_suffix}"
@@ -114,17 +120,12 @@ class PlanMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
-        outs = dict(inputs)
-        outs.update(
-            aws_resource_outputs(
-                args.typ,
-                args.name,
-                inputs,
-                partition=self.run.partition,
-                region=self.run.region,
-                account=self.run.account,
-                random_suffix=RANDOM,
-            )
+        outs = aws_resource_outputs(
+            args,
+            partition=self.run.partition,
+            region=self.run.region,
+            account=self.run.account,
+            random_suffix=RANDOM,
         )
         if args.typ == "pulumi-python:dynamic/genesys:Queues":
             queues = {

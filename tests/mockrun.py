@@ -82,17 +82,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
-        outs = dict(inputs)
-        outs.update(
-            aws_resource_outputs(
-                args.typ,
-                args.name,
-                inputs,
-                partition="aws",
-                region=REGION,
-                account=ACCOUNT,
-                random_suffix="0a1b2c3",
-            )
+        outs = aws_resource_outputs(
+            args, partition="aws", region=REGION, account=ACCOUNT, random_suffix="0a1b2c3"
         )
         if args.typ == "pulumi-python:dynamic/genesys:Queues":
             # Ids the fixture does not know (generated in bulk by a test) resolve to a made-up name.
