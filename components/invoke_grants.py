@@ -17,6 +17,7 @@ early (at 19 queues on one function rather than 22 with a short suffix).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -39,9 +40,11 @@ class PolicyHolder:
 
     @property
     def name(self) -> str:
-        """A stable resource name for the holder's shared permission."""
+        """A stable resource name for the holder's shared permission: readable, and unique by a
+        hash of the ARN (``conv_ended`` and ``conv-ended`` slug alike)."""
         function = self.function_arn.rsplit(":", 1)[1]
-        return naming.slug(f"{function}-{self.qualifier}" if self.qualifier else function, 64)
+        readable = naming.slug(f"{function}-{self.qualifier}" if self.qualifier else function, 56)
+        return f"{readable}-{hashlib.sha256(self.resource_arn.encode()).hexdigest()[:6]}"
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def statements(
         partition, region, account = arn_parts(holder.function_arn)
         if grant.shared:
             pattern = naming.rule_arn_pattern(partition, region, account, bus_name, rule_name_prefix)
-            sid = naming.shared_statement_id(rule_name_prefix)
+            sid = naming.statement_id(naming.shared_statement_id(rule_name_prefix), pattern)
             out[holder] = [policies.lambda_invoke_statement(sid, holder.resource_arn, pattern)]
             continue
         out[holder] = _per_rule_statements(holder, grant.route_names, rule_name_prefix, bus_name)
@@ -118,5 +121,6 @@ def _per_rule_statements(
     for route_name in route_names:
         rule_name = naming.rule_name(rule_name_prefix, route_name)
         arn = naming.rule_arn(partition, region, account, bus_name, rule_name)
-        out.append(policies.lambda_invoke_statement(rule_name, holder.resource_arn, arn))
+        sid = naming.statement_id(rule_name, arn)
+        out.append(policies.lambda_invoke_statement(sid, holder.resource_arn, arn))
     return out

@@ -52,6 +52,13 @@ def shared_statement_id(prefix: str) -> str:
     return f"{prefix.rstrip('-')}_rules"
 
 
+def statement_id(base: str, source_arn: str) -> str:
+    """A Lambda statement id for a grant to ``source_arn``: ``base`` and six hex digits of its hash.
+    A permission replaced with another source (its rule moved to another bus) then gets a new id,
+    so Pulumi can create it before deleting the old one (``AddPermission`` refuses an id in use)."""
+    return f"{base}-{hashlib.sha256(source_arn.encode()).hexdigest()[:6]}"
+
+
 def rule_arn(partition: str, region: str, account: str, bus_name: str, name: str) -> str:
     """A rule's ARN as EventBridge builds it: rules on the default bus have no bus segment."""
     path = name if bus_name == "default" else f"{bus_name}/{name}"

@@ -10,6 +10,7 @@ AWS provider (its credentials, role and region), and each failure says what to d
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pulumi
 import pulumi_aws as aws
@@ -58,8 +59,17 @@ async def _source_state(name: str) -> str | None:
             aws.cloudwatch.GetEventSourceResult,
         )
     except aws_invoke.LookupFailed as e:
-        if "multiple" not in str(e).lower():
+        reason = str(e).lower()
+        # The provider's words: "no matching partner event source" (older) or "no EventBridge
+        # Source matched" (newer); "multiple event sources matched" / "multiple EventBridge Sources".
+        if re.search(r"\bno (matching|eventbridge source)", reason):
             return None
+        if "multiple" not in reason:
+            # Denied, throttled, expired credentials: not a missing source; say what happened.
+            raise PartnerSourceMissing(
+                f"Looking up the partner event source {name} failed: {e}. The preview's AWS role needs "
+                "events:ListEventSources (iam/preview-permissions.json)."
+            ) from None
         try:
             return await asyncio.to_thread(aws_session.describe_event_source_state, name)
         except Exception as lookup_error:  # credentials, permissions, throttling: say which

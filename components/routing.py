@@ -8,6 +8,7 @@ program quadratic (reference, section 6).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,7 +172,7 @@ class QueueEventRouting(pulumi.ComponentResource):
             if not grants[route.target].shared:
                 aws.lambda_.Permission(
                     f"{name}-{route.slug}",
-                    statement_id=rule_name,
+                    statement_id=rule.arn.apply(functools.partial(naming.statement_id, rule_name)),
                     action="lambda:InvokeFunction",
                     function=route.function_arn,
                     qualifier=route.target.qualifier,
@@ -186,14 +187,16 @@ class QueueEventRouting(pulumi.ComponentResource):
         # statements (Pulumi creates before it deletes), so no event finds the function closed.
         for holder, grant in grants.items():
             if grant.shared:
+                pattern = _stack_rules_pattern(bus_name, holder, args.rule_name_prefix)
+                shared_id = naming.shared_statement_id(args.rule_name_prefix)
                 aws.lambda_.Permission(
                     f"{name}-invoke-{holder.name}",
-                    statement_id=naming.shared_statement_id(args.rule_name_prefix),
+                    statement_id=pattern.apply(functools.partial(naming.statement_id, shared_id)),
                     action="lambda:InvokeFunction",
                     function=function_arns[holder],
                     qualifier=holder.qualifier,
                     principal=EVENTS_PRINCIPAL,
-                    source_arn=_stack_rules_pattern(bus_name, holder, args.rule_name_prefix),
+                    source_arn=pattern,
                     opts=child,
                 )
 

@@ -43,6 +43,13 @@ def _confirmed(holder: PolicyHolder, key: str) -> pulumi.Output[str]:
             )
         except aws_invoke.LookupFailed as e:
             what = f"alias {holder.qualifier!r} of the function" if holder.qualifier else "function"
+            if "notfound" not in str(e).replace(" ", "").lower():
+                # Denied, throttled, expired credentials: say so, not that the function is missing.
+                raise TargetFunctionMissing(
+                    f"{key} = {holder.resource_arn}: looking up the {what} failed ({e}). The preview's AWS "
+                    "role needs lambda:GetFunction, lambda:GetFunctionCodeSigningConfig and "
+                    "lambda:ListVersionsByFunction on it (iam/preview-permissions.json)."
+                ) from None
             raise TargetFunctionMissing(
                 f"{key} = {holder.resource_arn}: the {what} was not found in this AWS account and region "
                 f"({e}). Deploy the function (and alias) first, or correct {key}."

@@ -73,6 +73,8 @@ class AwsAccount:
     event_buses: dict[str, str] = field(default_factory=dict)
     functions: set[str] | None = None
     """None: every function and alias exists."""
+    denied: set[str] = field(default_factory=set)
+    """Invoke tokens the caller's role may not make: they fail with AccessDenied."""
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -111,6 +113,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self, args: pulumi_mocks.MockCallArgs
     ) -> dict[str, Any] | tuple[dict[str, Any], list[tuple[str, str]]]:
         self.run.calls.append((args.token, dict(args.args)))
+        if args.token in self.account.denied:
+            return {}, [("", "operation error: AccessDeniedException: not authorized to perform this action")]
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci", "userId": "AIDA"}
         if args.token == "aws:index/getRegion:getRegion":
@@ -124,9 +128,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
             found = sorted(n for n in self.account.event_sources if n.startswith(prefix))
             if len(found) != 1:
                 problem = (
-                    "no matching Partner Event Source found"
+                    "no EventBridge Source matched; change the search criteria and try again"
                     if not found
-                    else "multiple event sources matched"
+                    else "multiple EventBridge Sources matched; use additional constraints to reduce matches to a single EventBridge Source"
                 )
                 return {}, [("namePrefix", problem)]
             name = found[0]

@@ -134,8 +134,8 @@ def test_a_thousand_queues_with_a_raised_rules_quota_meet_every_limit():
     [
         # The stack creates its bus: sized with the longest partner-bus name Genesys can give
         # (131 characters), whatever this integration's suffix, so the shape never flips on it.
-        ({}, 20),
-        ({"eventBus": LONGEST_BUS}, 20),
+        ({}, 19),
+        ({"eventBus": LONGEST_BUS}, 19),
         # An existing bus is sized with its own name (here the fixture's, 77 characters).
         ({"eventBus": SOURCE}, 22),
     ],
@@ -160,4 +160,5 @@ def test_one_statement_per_rule_while_it_fits_then_one_for_this_stacks_rules(con
 
 def test_a_function_shared_with_other_stacks_gets_the_configured_budget():
     assert len(run_program(stack_of(3, lambdaPolicyBudgetBytes=0)).of_type(PERMISSION)) == 1
-    assert len(run_program(stack_of(40, lambdaPolicyBudgetBytes=20480)).of_type(PERMISSION)) == 40
+    # The whole policy for this stack alone: 39 statements fit with the longest partner-bus name.
+    assert len(run_program(stack_of(39, lambdaPolicyBudgetBytes=20480)).of_type(PERMISSION)) == 39

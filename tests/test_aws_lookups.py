@@ -8,6 +8,8 @@ error when it is missing. The exact lookup the provider cannot make goes to Even
 
 from __future__ import annotations
 
+import asyncio
+
 import boto3
 import pulumi
 import pytest
@@ -150,3 +152,37 @@ def test_a_stack_that_routes_nothing_says_so():
     run = run_program(base_config(queues=[{"name": "Billing", "enabled": False}]))
     assert any("routes no event" in w for w in run.warnings)
     assert not any("routes no event" in w for w in run_program(base_config()).warnings)
+
+
+@pytest.mark.parametrize(
+    ("token", "says"),
+    [
+        ("aws:cloudwatch/getEventSource:getEventSource", "Looking up the partner event source"),
+        ("aws:lambda/getFunction:getFunction", "looking up the function failed"),
+    ],
+    ids=["event-source", "function"],
+)
+def test_a_denied_lookup_says_so_and_is_not_taken_for_a_missing_resource(token, says):
+    message, _ = refused(base_config(), AwsAccount(denied={token}), "AccessDenied")
+    assert says in message
+    assert "not found" not in message and "is not in this AWS account" not in message
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "no matching partner event source",
+        "no EventBridge Source matched; change the search criteria and try again",
+    ],
+    ids=["older-provider", "newer-provider"],
+)
+def test_both_wordings_of_no_match_mean_a_missing_source(monkeypatch, wording):
+    from components import partner_source
+
+    async def fails(*_args, **_kwargs):
+        raise partner_source.aws_invoke.LookupFailed(
+            f"invoke of aws:cloudwatch/getEventSource failed: {wording}"
+        )
+
+    monkeypatch.setattr(partner_source.aws_invoke, "look_up", fails)
+    assert asyncio.run(partner_source._source_state(SOURCE)) is None

@@ -138,10 +138,11 @@ def test_a_stack_of_queues_by_name_past_the_invoke_budget(tmp_path, capsys):
         assert route["ruleName"] == prefix + naming.slug(name)
         assert route["eventPattern"]["$or"][0]["detail"]["eventBody"]["queueId"] == [route["queueId"]]
         # 25 queues on one function exceed its policy budget: one statement for all of them.
+        source_arn = f"arn:aws:events:eu-west-1:123456789012:rule/{offline.SOURCE}/{prefix}*"
         assert route["invokeGrant"] == {
             "mode": "shared-prefix",
-            "statementId": naming.shared_statement_id(prefix),
-            "sourceArn": f"arn:aws:events:eu-west-1:123456789012:rule/{offline.SOURCE}/{prefix}*",
+            "statementId": naming.statement_id(naming.shared_statement_id(prefix), source_arn),
+            "sourceArn": source_arn,
         }
     assert stack["resources"]["aws:lambda/permission:Permission"] == 1
     assert stack["resources"]["aws:cloudwatch/eventRule:EventRule"] == 25
