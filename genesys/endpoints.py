@@ -97,14 +97,19 @@ def check(url: str, environ: Mapping[str, str]) -> None:
 
 
 def shown(url: str) -> str:
-    """The URL as it may appear in a message: a user name or password in it is hidden."""
+    """The URL as it may appear in a message: a user name or password, a query and a fragment
+    in it (where tokens travel) are hidden."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return "(an invalid URL)"
-    if parts.username is None and parts.password is None:
-        return url
-    return parts._replace(netloc="(hidden)@" + parts.netloc.rpartition("@")[2]).geturl()
+    if parts.username is not None or parts.password is not None:
+        parts = parts._replace(netloc="(hidden)@" + parts.netloc.rpartition("@")[2])
+    if parts.query:
+        parts = parts._replace(query="(hidden)")
+    if parts.fragment:
+        parts = parts._replace(fragment="(hidden)")
+    return parts.geturl()
 
 
 def origin(url: str) -> tuple[str, str, int | None]:

@@ -10,7 +10,7 @@ from components import invoke_grants, patterns
 from genesys import endpoints, regions
 from settings.keys import BUS_NAME_RE, CREATE_BUS, GENESYS_KEYS, LAMBDA_POLICY_MAX, PROJECT_KEYS
 from settings.model import Settings
-from settings.problems import MISSING, Collector, Problem, SettingsError, suggest
+from settings.problems import MISSING, Collector, Problem, SettingsError
 from settings.queues import lambda_target, queue_routes, topic_selection
 from settings.sections import (
     alarm_settings,
@@ -45,7 +45,7 @@ def parse(
     for k, v in genesys_cfg.items():
         if k not in GENESYS_KEYS:
             full_keys = [f"genesys:{known}" for known in GENESYS_KEYS]
-            c.add(f"genesys:{k}", v, f"unknown key; {suggest(f'genesys:{k}', full_keys)}")
+            c.unknown_key(f"genesys:{k}", v, f"genesys:{k}", full_keys)
 
     if not aws_region:
         c.add(

@@ -50,7 +50,7 @@ def _scrubbed(value: Any) -> Any:
         return {k: HIDDEN if looks_secret(str(k)) else _scrubbed(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_scrubbed(v) for v in value]
-    if isinstance(value, str) and "@" in value and "://" in value:
+    if isinstance(value, str) and "://" in value and ("@" in value or "?" in value or "#" in value):
         return endpoints.shown(value)
     return value
 
@@ -93,11 +93,14 @@ class SettingsError(ValueError):
 MISSING: Any = object()
 
 
-def suggest(word: str, choices: Sequence[str]) -> str:
+def closest(word: str, choices: Sequence[str]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return f"known keys are {', '.join(choices)}"
+    return close[0] if close else None
+
+
+def suggest(word: str, choices: Sequence[str]) -> str:
+    match = closest(word, choices)
+    return f"did you mean {match!r}?" if match else f"known keys are {', '.join(choices)}"
 
 
 class Collector:
@@ -111,7 +114,17 @@ class Collector:
         for k in mapping:
             if k not in known:
                 key = f"{where}.{k}" if where else k
-                self.add(key, mapping[k], f"unknown key; {suggest(str(k), known)}")
+                self.unknown_key(key, mapping[k], str(k), known)
+
+    def unknown_key(self, key: str, value: Any, word: str, known: Sequence[str]) -> None:
+        """An unknown key; its value hidden when the key it was meant to be holds a secret
+        (``genesys:clientSecert``)."""
+        meant = closest(word, known)
+        self.problems.append(
+            Problem(
+                key, value, f"unknown key; {suggest(word, known)}", hidden=bool(meant and looks_secret(meant))
+            )
+        )
 
     def section(self, key: str, value: Any, known: Sequence[str], shape: str) -> Mapping[str, Any] | None:
         """An object section: None (with ``must be <shape>``) if it is not one; else the section,

@@ -68,9 +68,13 @@ def read_stack_file(path: str | Path) -> dict[str, Any]:
     import yaml
 
     try:
-        text = Path(path).read_text()
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise StackFileError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise StackFileError(
+            f"{path}: not UTF-8 text; save it as UTF-8 (Pulumi reads stack files as UTF-8)"
+        ) from None
     except OSError as e:
         raise StackFileError(f"{path}: cannot be read ({e.strerror})") from None
     try:

@@ -120,3 +120,11 @@ def test_two_targets_in_different_accounts_are_flagged_offline(tmp_path):
     result = settings_cli(stack_file(tmp_path, text))
     assert result.returncode == 1
     assert "queues[1].target" in result.stderr and "one stack deploys to one account" in result.stderr
+
+
+def test_a_file_that_is_not_utf8_is_named_not_a_traceback(tmp_path):
+    path = tmp_path / "Pulumi.utf16.yaml"
+    path.write_text(GOOD, encoding="utf-16")
+    result = settings_cli(path)
+    assert result.returncode == 1
+    assert f"{path}: not UTF-8 text" in result.stderr

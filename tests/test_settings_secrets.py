@@ -32,6 +32,19 @@ def test_a_secret_under_a_misspelt_key_is_never_echoed():
     assert "genesys:clientsecret = \"(hidden)\": unknown key; did you mean 'genesys:clientSecret'?" in text
 
 
+def test_a_value_under_a_key_meant_to_be_a_secret_is_hidden_even_when_the_typo_hides_that():
+    # "clientSecert" does not look like a secret, but the key it was meant to be does.
+    text = message({"genesys:clientSecert": SECRET})
+    assert SECRET not in text
+    assert "genesys:clientSecert = \"(hidden)\": unknown key; did you mean 'genesys:clientSecret'?" in text
+
+
+def test_a_token_in_a_url_query_is_not_echoed():
+    text = message({"genesys:apiUrl": f"http://evil.example/?token={SECRET}#{SECRET}"})
+    assert SECRET not in text
+    assert "http://evil.example/?(hidden)#(hidden)" in text
+
+
 def test_a_plaintext_value_under_a_secret_looking_name_is_hidden_too():
     for key in ("genesys:clientsecret", "genesys:client_secret", "genesys:password", "apiToken"):
         text = message({key: SECRET})
