@@ -79,3 +79,19 @@ def test_two_stacks_on_one_bus_share_no_rule_and_admit_none_of_each_others(first
 def test_names_stay_within_64_characters_for_the_longest_stack_and_queue_names():
     prefix = naming.rule_name_prefix("a-very-long-organisation-name", PROJECT, "x" * 100)
     assert len(naming.rule_name(prefix, "q" * naming.ROUTE_NAME_MAX)) <= naming.RULE_NAME_MAX
+
+
+def test_rule_arns_are_built_as_eventbridge_builds_them():
+    # Documented shapes (EventBridge user guide, "Amazon EventBridge resources"): a rule on a custom
+    # or partner bus is rule/<bus>/<name>; on the default bus, rule/<name>.
+    partner = "aws.partner/genesys.com/cloud/0b5c1c3e-6a0e-4a5d-9a43-5f2b3c4d5e6f/dev-events"
+    assert (
+        naming.rule_arn("aws", "eu-west-1", "123456789012", partner, "gqe-ee8b05-dev-billing")
+        == "arn:aws:events:eu-west-1:123456789012:rule/aws.partner/genesys.com/cloud/"
+        "0b5c1c3e-6a0e-4a5d-9a43-5f2b3c4d5e6f/dev-events/gqe-ee8b05-dev-billing"
+    )
+    assert (
+        naming.rule_arn("aws", "eu-west-1", "123456789012", "default", "gqe-ee8b05-dev-billing")
+        == "arn:aws:events:eu-west-1:123456789012:rule/gqe-ee8b05-dev-billing"
+    )
+    assert naming.rule_name_prefix("organization", PROJECT, "dev") == "gqe-ee8b05-dev-"
