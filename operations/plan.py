@@ -189,13 +189,14 @@ def _routes(stack_settings: settings.Settings, program: offline.OfflineRun) -> l
         for p in program.of_type(PERMISSION)
         if p.name.startswith("routing-invoke-")
     }
+    per_rule = {p.inputs["sourceArn"]: p.inputs for p in program.of_type(PERMISSION)}
     out = []
     for route in stack_settings.routes:
         queue_id = route.queue.id or offline.queue_id_placeholder(str(route.queue.name))
         entry = table[queue_id]
         grant: dict[str, Any] = {"mode": entry["invokeGrant"]}
         if entry["invokeGrant"] == "per-rule":
-            grant["statementId"] = entry["ruleName"]
+            grant["statementId"] = per_rule[entry["ruleArn"]]["statementId"]
             grant["sourceArn"] = entry["ruleArn"]
         else:
             grant["statementId"] = shared[entry["targetArn"]]["statementId"]

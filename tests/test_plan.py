@@ -61,7 +61,9 @@ def test_the_dev_stack_plan_shows_each_queue_the_shared_pieces_and_the_event_fil
     assert f"name      <name of queue {CARE}> {MARK}" in care
     assert f"rule      {PREFIX}{CARE}  ENABLED" in care
     assert f"target    {FUNCTION}:live {MARK}" in care
-    assert f"invoke    per-rule: a Lambda permission of its own (statement {PREFIX}{CARE})" in care
+    care_rule_arn = f"arn:aws:events:eu-west-1:123456789012:rule/{offline.SOURCE}/{PREFIX}{CARE}"
+    care_statement = naming.statement_id(f"{PREFIX}{CARE}", care_rule_arn)
+    assert f"invoke    per-rule: a Lambda permission of its own (statement {care_statement})" in care
     assert f'"queueId":["{CARE}"]' in care and '"acdOutcome":["ABANDON"]' in care
 
     billing = text.split("  Billing  (by name)")[1].split("\n  Sales Overflow")[0]
