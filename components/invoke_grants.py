@@ -62,8 +62,6 @@ class HolderGrant:
     holder: PolicyHolder
     route_names: tuple[str, ...]
     """The routes whose rules target it."""
-    per_rule_bytes: int
-    """What one statement per rule would add to the holder's policy, sized at the longest."""
     shared: bool
     """True: one ``…/<prefix>*`` statement instead of one per rule."""
 
@@ -92,8 +90,9 @@ def plan(
     grants: dict[PolicyHolder, HolderGrant] = {}
     for holder, names in by_holder.items():
         per_rule = _per_rule_statements(holder, names, rule_name_prefix, bus_name_for_sizing)
+        # What one statement per rule would add to the holder's policy, sized at the longest.
         size = sum(policies.statement_bytes(s) for s in per_rule)
-        grants[holder] = HolderGrant(holder, tuple(names), size, shared=size > budget_bytes)
+        grants[holder] = HolderGrant(holder, tuple(names), shared=size > budget_bytes)
     return grants
 
 

@@ -15,9 +15,6 @@ import re
 
 RULE_NAME_MAX = 64
 """EventBridge rule names: 1–64 characters of ``[.\\-_A-Za-z0-9]``."""
-RULE_NAME_RE = re.compile(r"^[.\-_A-Za-z0-9]{1,64}$")
-STATEMENT_ID_RE = re.compile(r"^[A-Za-z0-9\-_]{1,100}$")
-"""Lambda ``AddPermission`` statement ids."""
 
 MARKER = "gqe"
 STACK_HASH_CHARS = 6
