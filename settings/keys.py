@@ -22,13 +22,18 @@ PROJECT_KEYS = (
     "lambdaPolicyBudgetBytes",
     "customEvents",
     "alarms",
+    "dashboard",
 )
 GENESYS_KEYS = ("region", "clientId", "clientSecret", "apiUrl", "loginUrl")
 QUEUE_KEYS = ("id", "name", "target", "enabled", "topics")
 RETRY_KEYS = ("maximumEventAgeSeconds", "maximumRetryAttempts")
 ARCHIVE_KEYS = ("retentionDays",)
 CUSTOM_EVENTS_KEYS = ("source", "detailTypes", "queueIdPath", "eventBus")
-ALARMS_KEYS = ("topicArn", "email")
+ALARMS_KEYS = ("topicArn", "email", "noEventsForMinutes")
+# alarms.noEventsForMinutes: an alarm on one-minute periods may span one day at most (PutMetricAlarm:
+# Period x EvaluationPeriods <= 86,400 s below a one-hour period); below 5 minutes a quiet
+# night would page someone.
+NO_EVENTS_MINUTES = (5, 1440)
 
 # Keys whose value is always text, even when it looks like a number.
 STRING_KEYS = ("integration", "target", "eventBus", "genesys:region", "genesys:clientId")

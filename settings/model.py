@@ -84,6 +84,8 @@ class AlarmSettings:
     """An existing topic for the alarms' actions; None: the stack creates one."""
     email: tuple[str, ...] = ()
     """Addresses subscribed to the topic (each confirms by mail)."""
+    no_events_for_minutes: int | None = None
+    """Alarm when no partner event was ingested from the source for this long; None: no such alarm."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ class Settings:
     """The config keys stored as secrets: their values are never shown in a message."""
     alarms: AlarmSettings | None = field(default_factory=AlarmSettings)
     """None: no alarms (``alarms: false``, or no dead-letter queue to watch)."""
+    dashboard: bool = True
+    """A CloudWatch dashboard for the stack (``dashboard: false`` for none)."""
 
     @property
     def enabled_routes(self) -> tuple[QueueRoute, ...]:

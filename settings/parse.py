@@ -102,6 +102,16 @@ def parse(
 
     retry = retry_policy(c, project.get("retry", MISSING))
     alarms = alarm_settings(c, project.get("alarms", MISSING), region, dead_letter_queue)
+    if custom is not None and alarms is not None and alarms.no_events_for_minutes is not None:
+        c.add(
+            "alarms.noEventsForMinutes",
+            alarms.no_events_for_minutes,
+            "watches EventBridge's count of partner events ingested per partner event source, and "
+            "customEvents has none; remove it",
+        )
+    dashboard = True
+    if "dashboard" in project:
+        dashboard = c.boolean("dashboard", project["dashboard"]) is not False
     archive_days = archive_retention(c, project.get("archive", MISSING))
     tags = tag_map(c, project.get("tags", MISSING))
     quota = patterns.RULES_PER_BUS_DEFAULT
@@ -130,6 +140,7 @@ def parse(
         custom_events=custom,
         secret_keys=frozenset(secret_keys),
         alarms=alarms,
+        dashboard=dashboard,
     )
 
 

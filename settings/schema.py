@@ -217,9 +217,11 @@ KEY_DOCS: tuple[KeyDoc, ...] = (
     KeyDoc(
         ("alarms",),
         "no",
-        'default on (with the dead-letter queue): two CloudWatch alarms on the dead-letter queue (see "Alarms") '
-        "to an SNS topic the stack creates; `{topicArn: <an existing topic in aws:region>, email: "
-        "[addresses]}`; `false` for none",
+        'default on (with the dead-letter queue): CloudWatch alarms on the dead-letter queue and on events '
+        'that could not reach it or whose delivery failed (see "Alarms") to an SNS topic the stack creates; '
+        "`{topicArn: <an existing topic in aws:region>, email: [addresses], noEventsForMinutes: "
+        f"{keys.NO_EVENTS_MINUTES[0]}–{keys.NO_EVENTS_MINUTES[1]}}}`; `noEventsForMinutes` (off unless set) "
+        "also alarms when no partner event arrived from the source for that long; `false` for none",
         {
             "oneOf": [
                 {"type": "boolean"},
@@ -234,10 +236,22 @@ KEY_DOCS: tuple[KeyDoc, ...] = (
                                 "pattern": _pattern(keys.EMAIL_RE),
                             },
                         },
+                        "noEventsForMinutes": {
+                            "type": "integer",
+                            "minimum": keys.NO_EVENTS_MINUTES[0],
+                            "maximum": keys.NO_EVENTS_MINUTES[1],
+                        },
                     }
                 ),
             ]
         },
+    ),
+    KeyDoc(
+        ("dashboard",),
+        "no",
+        'default `true`: a CloudWatch dashboard of the stack (see "Dashboard"), its URL in the '
+        "`dashboardUrl` output; `false` for none",
+        {"type": "boolean"},
     ),
     KeyDoc(
         ("genesys:region",),

@@ -20,6 +20,7 @@ from settings.keys import (
     MAX_EMAIL,
     MAX_EVENT_AGE,
     MAX_RETRY_ATTEMPTS,
+    NO_EVENTS_MINUTES,
     RETRY_KEYS,
     SNS_TOPIC_ARN_RE,
 )
@@ -66,7 +67,10 @@ def alarm_settings(c: Collector, value: Any, region: str, dead_letter_queue: boo
         # On by default, but only where there is a dead-letter queue to watch.
         return AlarmSettings() if dead_letter_queue else None
     value = c.section(
-        "alarms", value, ALARMS_KEYS, 'false, or an object {topicArn?, email?: ["oncall@example.com"]}'
+        "alarms",
+        value,
+        ALARMS_KEYS,
+        'false, or an object {topicArn?, email?: ["oncall@example.com"], noEventsForMinutes?: 60}',
     )
     if value is None:
         return None
@@ -112,9 +116,13 @@ def alarm_settings(c: Collector, value: Any, region: str, dead_letter_queue: boo
             c.add(key, address, f"is listed already at alarms.email[{first}]; list it once")
         else:
             seen[address.casefold()] = i
+    silence = None
+    if "noEventsForMinutes" in value:
+        silence = c.integer("alarms.noEventsForMinutes", value["noEventsForMinutes"], *NO_EVENTS_MINUTES)
     return AlarmSettings(
         topic_arn=str(topic_arn) if topic_arn else None,
         email=tuple(emails[i] for i in seen.values()),
+        no_events_for_minutes=silence,
     )
 
 
