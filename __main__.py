@@ -3,8 +3,9 @@
 stack config → settings (every problem at once, before any resource)
             → Genesys: the verified EventBridge integration and the resolved queues
             → QueueEventRouting: per queue one rule and one target, invoke grants that fit
-            → alarms on the dead-letter queue
-            → exports: the verified event source and the route table
+            → alarms on the dead-letter queue, on silence, lost events and failed deliveries
+            → a dashboard of the stack
+            → exports: the verified event source, the route table, the dashboard's URL
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import pulumi
 import pulumi_aws as aws
 
 import settings
-from components import naming, patterns, route_table
+from components import dashboard_body, naming, outputs, patterns, route_table
 from components.alarms import DeadLetterAlarms, DeadLetterAlarmsArgs
 from components.archive import archive_pattern
+from components.dashboard import StackDashboard, StackDashboardArgs
+from components.delivery_alarms import DeliveryAlarms, DeliveryAlarmsArgs
 from components.event_source import event_source
 from components.routing import QueueEventRouting, QueueEventRoutingArgs
 from components.target_functions import confirmed_functions
@@ -43,11 +46,13 @@ genesys_queues = GenesysQueues(
         queue_names=sorted(str(r.queue.name) for r in stack_settings.routes if r.queue.name),
     ),
 )
+region = aws.get_region().region
+partition = aws.get_partition().partition
 source = event_source(
     stack_settings,
     account_id=identity.account_id,
-    region=aws.get_region().region,
-    partition=aws.get_partition().partition,
+    region=region,
+    partition=partition,
     bus_description=bus_description,
 )
 verified = route_table.verified_routes(stack_settings, source.name, genesys_queues.queues)
@@ -91,14 +96,63 @@ if stack_settings.alarms is not None and stack_settings.dead_letter_queue and st
         ),
         opts=pulumi.ResourceOptions(parent=routing),
     )
+    # ... and when Genesys goes quiet, or an event cannot even reach that queue, or deliveries fail.
+    delivery_alarms = DeliveryAlarms(
+        "delivery-alarms",
+        DeliveryAlarmsArgs(
+            dead_letter_queue_name=routing.dead_letter_queue_name.apply(str),
+            stack="/".join(stack_name),
+            source=source.name,
+            bus=routing.event_bus_name,
+            topic_arn=alarms.topic_arn,
+            no_events_for_minutes=stack_settings.alarms.no_events_for_minutes,
+            tags=stack_settings.tags,
+        ),
+        opts=pulumi.ResourceOptions(parent=routing),
+    )
+    alarm_names = pulumi.Output.all(alarms.alarm_names, delivery_alarms.alarm_names).apply(
+        lambda v: v[0] + v[1]
+    )
+else:
+    alarm_names = pulumi.Output.from_input([])
+
+routes = route_table.exported_routes(stack_settings, verified, routing.routes)
+dashboard: StackDashboard | None = None
+if stack_settings.dashboard:
+    dashboard = StackDashboard(
+        "dashboard",
+        StackDashboardArgs(
+            name=dashboard_body.dashboard_name(rule_name_prefix, region),
+            facts=outputs.combine(
+                source.name, routing.event_bus_name, routes, routing.dead_letter_queue_name, alarm_names
+            ).apply(
+                lambda v: dashboard_body.DashboardFacts(
+                    stack="/".join(stack_name),
+                    region=region,
+                    bus=v[1],
+                    rule_prefix=rule_name_prefix,
+                    queues=dashboard_body.queue_labels(v[2]),
+                    source=None if stack_settings.custom_events else v[0],
+                    dead_letter_queue=v[3],
+                    alarm_arns=[
+                        f"arn:{partition}:cloudwatch:{region}:{identity.account_id}:alarm:{n}" for n in v[4]
+                    ],
+                )
+            ),
+            partition=partition,
+            region=region,
+        ),
+    )
 
 pulumi.export("eventSourceName", source.name)
 pulumi.export("eventSourceArn", source.arn)
 pulumi.export("eventBusName", routing.event_bus_name)
 pulumi.export("integration", source.integration_summary())
-pulumi.export("routes", route_table.exported_routes(stack_settings, verified, routing.routes))
+pulumi.export("routes", routes)
 pulumi.export("deadLetterQueueArn", routing.dead_letter_queue_arn)
 pulumi.export("deadLetterQueueUrl", routing.dead_letter_queue_url)
 pulumi.export("archiveName", routing.archive_name)
 pulumi.export("alarmTopicArn", alarms.topic_arn if alarms else None)
-pulumi.export("alarmNames", alarms.alarm_names if alarms else [])
+pulumi.export("alarmNames", alarm_names)
+pulumi.export("dashboardName", dashboard.dashboard_name if dashboard else None)
+pulumi.export("dashboardUrl", dashboard.url if dashboard else None)

@@ -91,6 +91,18 @@ def alarm_name(queue_name: str, spec: AlarmSpec) -> str:
     return name
 
 
+DEAD_LETTER_RUNBOOK = 'README, "Runbook: a Lambda was down from 14:00 to 16:00"'
+
+
+def described(queue_name: str, *, stack: str, description: str) -> str:
+    text = f"Stack {stack}, dead-letter queue {queue_name}: {description} Read {DEAD_LETTER_RUNBOOK}."
+    if len(text) > ALARM_DESCRIPTION_MAX:
+        raise AlarmLimitError(
+            f"alarm description of {len(text)} characters; CloudWatch takes {ALARM_DESCRIPTION_MAX}"
+        )
+    return text
+
+
 def topic_display_name(stack: str) -> str:
     return f"Genesys queue events ({stack})"[:TOPIC_DISPLAY_NAME_MAX]
 
@@ -106,7 +118,7 @@ class DeadLetterAlarmsArgs:
     queue_name: pulumi.Input[str]
     """The dead-letter queue's name (the ``QueueName`` dimension of its SQS metrics)."""
     stack: str
-    """The stack, for the topic's display name."""
+    """The stack, for the topic's display name and the alarms' descriptions."""
     retention_seconds: int = DLQ_RETENTION_SECONDS
     """How long the queue keeps a message; the age alarm fires before that."""
     topic_arn: str | None = None
@@ -158,7 +170,10 @@ class DeadLetterAlarms(pulumi.ComponentResource):
             alarm = aws.cloudwatch.MetricAlarm(
                 f"{name}-{spec.kind}",
                 name=queue_name.apply(functools.partial(alarm_name, spec=spec)),
-                alarm_description=spec.description,
+                # Names the stack, the queue and the runbook section, as every alarm does.
+                alarm_description=queue_name.apply(
+                    functools.partial(described, stack=args.stack, description=spec.description)
+                ),
                 namespace="AWS/SQS",
                 metric_name=spec.metric_name,
                 dimensions={"QueueName": queue_name},
