@@ -58,11 +58,24 @@ def _described(text: str) -> str:
     return text
 
 
+NAME_SHOWN_MAX = 140
+"""A name longer than this (a 256-character custom bus) is shown cut in its middle, so that every
+description fits CloudWatch's 1,024 characters; a Genesys partner source is at most 131."""
+
+
+def _shown(name: str) -> str:
+    if len(name) <= NAME_SHOWN_MAX:
+        return name
+    half = (NAME_SHOWN_MAX - 1) // 2
+    return f"{name[:half]}…{name[-half:]}"
+
+
 def delivery_alarm_specs(
     *, stack: str, source: str, bus: str, dead_letter_queue: str, no_events_for_minutes: int | None
 ) -> list[DeliveryAlarmSpec]:
     """The alarms for one stack. ``stack`` is ``organisation/project/stack``."""
-    short = stack.rsplit("/", 1)[-1]
+    shown_stack, shown_source, shown_bus = _shown(stack), _shown(source), _shown(bus)
+    short = _shown(stack.rsplit("/", 1)[-1])
     health = f"python -m operations health --stack {short}"
     specs = []
     if no_events_for_minutes is not None:
@@ -71,7 +84,7 @@ def delivery_alarm_specs(
             DeliveryAlarmSpec(
                 kind="events-stopped",
                 description=_described(
-                    f"Stack {stack}: no event arrived from the Genesys partner event source {source} for "
+                    f"Stack {shown_stack}: no event arrived from the Genesys partner event source {shown_source} for "
                     f"{n} minutes. Genesys may have stopped sending (integration disabled or in error, a "
                     "topic removed from its filter, the event source deleted, the OAuth client rotated). "
                     f"Read {RUNBOOK}, step 1; check: {health} --since {n}m"
@@ -85,12 +98,12 @@ def delivery_alarm_specs(
                 dimensions={"EventSourceName": source},
             )
         )
-    scope = f"the rules on bus {bus}" + ("" if bus == source else f" (source {source})")
+    scope = f"the rules on bus {shown_bus}" + ("" if bus == source else f" (source {shown_source})")
     specs.append(
         DeliveryAlarmSpec(
             kind="events-lost",
             description=_described(
-                f"Stack {stack}: EventBridge could not put a failed event into the dead-letter queue "
+                f"Stack {shown_stack}: EventBridge could not put a failed event into the dead-letter queue "
                 f"{dead_letter_queue} ({m.NOT_SENT_TO_DLQ.name} over {scope}): that event is gone unless "
                 f"the archive has it. Read {RUNBOOK}, step 4; which queue: {health}"
             ),
@@ -107,7 +120,7 @@ def delivery_alarm_specs(
         DeliveryAlarmSpec(
             kind="deliveries-failing",
             description=_described(
-                f"Stack {stack}: deliveries to Lambda failed ({m.FAILED.name} over {scope}). Read "
+                f"Stack {shown_stack}: deliveries to Lambda failed ({m.FAILED.name} over {scope}). Read "
                 f"{RUNBOOK}, step 3; which queue: {health}; which error: python -m operations "
                 f"dead-letters --stack {short}"
             ),

@@ -27,7 +27,8 @@ def no_ambient_credentials(monkeypatch):
 
 
 def by_metric(run):
-    return {a.inputs["metricName"]: a for a in run.of_type(ALARM)}
+    """The dead-letter queue's own alarms (the others are tests/test_delivery_alarms.py's)."""
+    return {a.inputs["metricName"]: a for a in run.of_type(ALARM) if a.inputs.get("namespace") == "AWS/SQS"}
 
 
 def test_by_default_two_alarms_watch_the_dead_letter_queue_and_notify_a_new_topic():
@@ -44,14 +45,18 @@ def test_by_default_two_alarms_watch_the_dead_letter_queue_and_notify_a_new_topi
         assert alarm.inputs["treatMissingData"] == "notBreaching"
         assert alarm.inputs["alarmActions"] == [topic.outputs["arn"]]
         assert alarm.inputs["okActions"] == [topic.outputs["arn"]]
-        assert "python -m operations dead-letters" in alarm.inputs["alarmDescription"]
+        description = alarm.inputs["alarmDescription"]
+        assert "python -m operations dead-letters" in description
+        # Names the stack, the queue and the runbook section to read.
+        assert description.startswith(f"Stack dev, dead-letter queue {queue.outputs['name']}: ")
+        assert 'Read README, "Runbook: a Lambda was down from 14:00 to 16:00".' in description
     # Any message waiting fires at once; the oldest message fires three days before SQS drops it.
     assert found["ApproximateNumberOfMessagesVisible"].inputs["threshold"] == 0
     assert found["ApproximateAgeOfOldestMessage"].inputs["threshold"] == 11 * 86400
     assert queue.inputs["messageRetentionSeconds"] == 14 * 86400
     assert run.of_type(SUBSCRIPTION) == []
     assert run.exports["alarmTopicArn"] == topic.outputs["arn"]
-    assert sorted(run.exports["alarmNames"]) == sorted(a.inputs["name"] for a in found.values())
+    assert sorted(run.exports["alarmNames"]) == sorted(a.inputs["name"] for a in run.of_type(ALARM))
     assert run.exports["deadLetterQueueUrl"] == queue.outputs["url"]
 
 
@@ -59,6 +64,8 @@ def test_alarm_names_carry_the_queue_name_which_is_unique_in_the_account_and_reg
     run = run_program(base_config())
     queue_name = run.one(SQS).outputs["name"]
     assert sorted(run.exports["alarmNames"]) == [
+        f"{queue_name}-deliveries-failing",
+        f"{queue_name}-events-lost",
         f"{queue_name}-messages-waiting",
         f"{queue_name}-oldest-nearing-expiry",
     ]
@@ -123,7 +130,11 @@ def test_the_longest_queue_name_still_gives_valid_alarm_names():
 
 def test_descriptions_fit_cloudwatchs_limit():
     for spec in alarms.alarm_specs(DLQ_RETENTION_SECONDS):
-        assert len(spec.description) <= alarms.ALARM_DESCRIPTION_MAX
+        # The longest stack name Pulumi takes (100) and SQS queue name (80).
+        text = alarms.described("q" * 80, stack="s" * 100, description=spec.description)
+        assert len(text) <= alarms.ALARM_DESCRIPTION_MAX
+    with pytest.raises(alarms.AlarmLimitError, match="1024"):
+        alarms.described("q", stack="s", description="d" * 1024)
 
 
 def test_a_retention_too_short_to_warn_is_refused():
