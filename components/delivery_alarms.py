@@ -84,9 +84,10 @@ def delivery_alarm_specs(
             DeliveryAlarmSpec(
                 kind="events-stopped",
                 description=_described(
-                    f"Stack {shown_stack}: no event arrived from the Genesys partner event source {shown_source} for "
-                    f"{n} minutes. Genesys may have stopped sending (integration disabled or in error, a "
-                    "topic removed from its filter, the event source deleted, the OAuth client rotated). "
+                    f"Stack {shown_stack}: no event arrived from the Genesys partner event source "
+                    f"{shown_source} for {n} minutes. Genesys may have stopped sending (integration "
+                    "disabled or in error, a topic removed from its filter, the event source deleted, "
+                    "the OAuth client rotated). "
                     f"Read {RUNBOOK}, step 1; check: {health} --since {n}m"
                 ),
                 threshold=1,

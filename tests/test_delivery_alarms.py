@@ -169,8 +169,8 @@ def test_the_longest_silence_fits_one_day_of_one_minute_periods_and_longer_is_re
     assert silence.dimensions == {"EventSourceName": "s" * 256}
     assert all("b" * 256 in str(s.query) for s in specs[1:])
     for minutes in (4, 1441):
-        with pytest.raises(SettingsError, match="alarms.noEventsForMinutes"):
-            parse({**base_config(alarms={"noEventsForMinutes": minutes})}, aws_region="eu-west-1")
+        with pytest.raises(SettingsError, match=r"alarms\.noEventsForMinutes"):
+            parse(base_config(alarms={"noEventsForMinutes": minutes}), aws_region="eu-west-1")
 
 
 def test_no_events_for_minutes_does_not_apply_to_custom_events():
