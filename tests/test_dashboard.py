@@ -82,7 +82,7 @@ def test_the_body_is_dashboard_json_of_documented_metrics_on_a_24_column_grid():
     assert isinstance(body["widgets"], list) and 0 < len(body["widgets"]) <= db.WIDGETS_MAX
     for w in body["widgets"]:
         assert w["type"] in {"metric", "text", "alarm"}
-        assert 0 <= w["x"] and w["x"] + w["width"] <= 24 and w["height"] > 0 and w["y"] >= 0
+        assert w["x"] >= 0 and w["x"] + w["width"] <= 24 and w["height"] > 0 and w["y"] >= 0
         if w["type"] == "metric":
             assert w["properties"]["region"] == REGION and w["properties"]["period"] % 60 == 0
     for line in metric_lines(body):
