@@ -18,11 +18,11 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
-from operations import dead_letters, plan, replay
+from operations import dead_letters, health, plan, replay
 from operations.stack import OperationError
 
 # Every subcommand, in the order `--help` lists them. A new one adds its module here.
-SUBCOMMANDS = (plan, replay, dead_letters)
+SUBCOMMANDS = (plan, replay, dead_letters, health)
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -42,7 +42,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m operations",
         description="See what a stack will create (offline); replay a queue's events from the archive; "
-        "list and redrive dead letters.",
+        "list and redrive dead letters; see whether events arrive and are delivered.",
     )
     subparsers = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = common_options()
