@@ -260,7 +260,9 @@ def _shared(program: offline.OfflineRun) -> dict[str, Any]:
             "alarms": [
                 {
                     "name": a.inputs["name"],
-                    "metric": a.inputs["metricName"],
+                    # A Metrics Insights alarm has no metricName: its query carries the metric as label.
+                    "metric": a.inputs.get("metricName") or a.inputs["metricQueries"][0]["label"],
+                    "comparison": "<" if a.inputs["comparisonOperator"].startswith("LessThan") else ">",
                     "threshold": a.inputs["threshold"],
                 }
                 for a in alarms

@@ -83,12 +83,16 @@ def test_the_dev_stack_plan_shows_each_queue_the_shared_pieces_and_the_event_fil
     assert "archive             routing-archive-<random>, 7 days" in text
     assert "routing-dead-letters-<random>-messages-waiting (ApproximateNumberOfMessagesVisible > 0)" in text
     assert "e-mail to contact-centre-oncall@example.com" in text
+    assert "routing-dead-letters-<random>-events-stopped (Events < 1)" in text
+    assert "routing-dead-letters-<random>-events-lost (InvocationsFailedToBeSentToDlq > 0)" in text
+    assert "routing-dead-letters-<random>-deliveries-failing (FailedInvocations > 0)" in text
 
     counts = {kind: n for n, kind in re.findall(r"^\s+(\d+)  (aws:\S+)$", text, flags=re.MULTILINE)}
     assert counts["aws:cloudwatch/eventRule:EventRule"] == "3"
     assert counts["aws:cloudwatch/eventTarget:EventTarget"] == "3"
     assert counts["aws:lambda/permission:Permission"] == "3"
-    assert counts["aws:cloudwatch/metricAlarm:MetricAlarm"] == "2"
+    assert counts["aws:cloudwatch/metricAlarm:MetricAlarm"] == "5"
+    assert counts["aws:cloudwatch/dashboard:Dashboard"] == "1"
     assert counts["aws:lambda/getFunction:getFunction"] == "2"  # one lookup per distinct function/alias
 
     # What only the real preview can establish, listed, and what to do before it.
