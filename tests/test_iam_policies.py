@@ -186,6 +186,12 @@ def test_the_deploy_role_covers_every_resource_of_its_stack(deployed):
     for alarm in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
         alarm_arn = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{alarm.inputs['name']}"
         assert allowed(doc, "cloudwatch:PutMetricAlarm", alarm_arn), alarm_arn
+    # Dashboards are global: no region in their ARN.
+    (dashboard,) = run.of_type("aws:cloudwatch/dashboard:Dashboard")
+    dashboard_arn = f"arn:aws:cloudwatch::{ACCOUNT}:dashboard/{dashboard.inputs['dashboardName']}"
+    for action in ("cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"):
+        assert allowed(doc, action, dashboard_arn), (action, dashboard_arn)
+    assert not allowed(concrete("deploy-permissions.json", "other"), "cloudwatch:PutDashboard", dashboard_arn)
     (topic,) = run.of_type("aws:sns/topic:Topic")
     assert allowed(doc, "sns:CreateTopic", topic.outputs["arn"])
     assert allowed(doc, "sns:Subscribe", topic.outputs["arn"])
