@@ -11,6 +11,10 @@ one e-mail subscription), counted by running the program offline.
 Prices are us-east-1 list prices, without the free tier; PRICES says where each was confirmed.
 
     python bench/monthly_cost.py [--conversations 300000] [--retention-days 7] [--dead-letter-share 0.001]
+
+A second table prices the monitoring at 3, 300 and 1,000 queues (the dashboard, the standard
+alarms, the two Metrics Insights alarms, ``operations health`` runs), counted from the program run
+offline at each size with ``alarms.noEventsForMinutes`` set.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from components import patterns  # noqa: E402
+from components import dashboard_body, patterns  # noqa: E402
 from operations import offline_program as offline  # noqa: E402
 
 GB = 1024**3
@@ -70,6 +74,25 @@ PRICES = {
         "$0.10/alarm metric-month: infracost output for aws_cloudwatch_metric_alarm (vreutova/infracost-idem"
         "-support#2); first 10 alarms free",
     ),
+    "dashboard": Price(
+        3.00,
+        "per dashboard-month",
+        "$3 per dashboard: factualminds.com CloudWatch pricing (2026-06-13); "
+        "aws.amazon.com/cloudwatch/pricing (stored copy) lists 3 dashboards of up to 50 metrics each free a month",
+    ),
+    "insights_alarm_metric": Price(
+        0.10,
+        "per metric a Metrics Insights alarm analyses, a month",
+        "NOT confirmed from a stored source: recalled as the alarm price charged per metric the query "
+        "analyses; aws.amazon.com/cloudwatch/pricing (stored copy) confirms only that such alarms get no "
+        "free tier",
+    ),
+    "get_metric_data": Price(
+        0.01 / 1000,
+        "per metric requested by GetMetricData",
+        "$0.01 per 1,000 metrics requested: Site24x7 knowledge base 'CloudWatch metrics cost calculation'; "
+        "aws.amazon.com/cloudwatch/pricing (stored copy): GetMetricData is always charged",
+    ),
     "sns_email": Price(
         2.00 / 1e5,
         "per e-mail notification",
@@ -90,7 +113,7 @@ def scenario_events(required: tuple[str, ...]) -> tuple[float, float]:
 
 
 def alarms_of_a_stack() -> int:
-    """How many CloudWatch alarms the program creates for a stack with the default alarms."""
+    """How many standard CloudWatch alarms the program creates for a stack with the default alarms."""
     run = offline.run_offline(
         {
             "aws:region": "us-east-1",
@@ -104,7 +127,75 @@ def alarms_of_a_stack() -> int:
         stack="dev",
         account="123456789012",
     )
-    return len(run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"))
+    # The standard alarms; the Metrics Insights ones are priced apart (print_monitoring).
+    return len(
+        [
+            a
+            for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+            if not a.inputs.get("metricQueries")
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    queues: int
+    standard_alarms: int
+    insights_alarms: int
+    dashboard_metrics: int
+
+
+def monitoring_of(queues: int) -> Monitoring:
+    """What the program registers for monitoring at this many queues, run offline."""
+    ids = [f"{i:08x}-aaaa-4bbb-8ccc-{i:012x}" for i in range(queues)]
+    run = offline.run_offline(
+        {
+            "aws:region": "us-east-1",
+            "target": "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "queues": ids,
+            "rulesPerBusQuota": max(queues, 300),
+            "alarms": {"email": ["oncall@example.com"], "noEventsForMinutes": 60},
+            "genesys:clientId": "-",
+            "genesys:clientSecret": "-",
+        },
+        ["genesys:clientSecret"],
+        stack="dev",
+        account="123456789012",
+    )
+    alarms = run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    insights = [a for a in alarms if a.inputs.get("metricQueries")]
+    (dashboard,) = run.of_type("aws:cloudwatch/dashboard:Dashboard")
+    body = json.loads(dashboard.inputs["dashboardBody"])
+    lines = [line for w in body["widgets"] for line in w["properties"].get("metrics", [])]
+    return Monitoring(
+        queues, len(alarms) - len(insights), len(insights), sum(map(dashboard_body.series_count, lines))
+    )
+
+
+def print_monitoring(health_runs: int) -> None:
+    """The monitoring's monthly price at 3, 300 and 1,000 queues: quiet (no failed delivery, so the
+    Metrics Insights alarms analyse no metric: EventBridge sends FailedInvocations and
+    InvocationsFailedToBeSentToDlq only when not zero) and worst (every rule failing all month)."""
+    print()
+    print(f"Monitoring, a month (USD; {health_runs} `operations health` runs of a 1-hour window):")
+    print()
+    print(
+        "| queues | dashboard (metrics) | standard alarms | Insights alarms | health runs | quiet | worst |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for queues in (3, 300, 1000):
+        mon = monitoring_of(queues)
+        dashboard = PRICES["dashboard"].usd
+        standard = mon.standard_alarms * PRICES["alarms"].usd
+        worst_insights = mon.insights_alarms * queues * PRICES["insights_alarm_metric"].usd
+        # one query per queue and metric (5), and the source's Events
+        health = health_runs * (5 * queues + 1) * PRICES["get_metric_data"].usd
+        quiet = dashboard + standard + health
+        print(
+            f"| {queues:,} | {dashboard:.2f} ({mon.dashboard_metrics}) | {standard:.2f} ({mon.standard_alarms}) "
+            f"| 0.00-{worst_insights:.2f} ({mon.insights_alarms}) | {health:.2f} | {quiet:.2f} "
+            f"| {quiet + worst_insights:.2f} |"
+        )
 
 
 def main() -> None:
@@ -115,6 +206,7 @@ def main() -> None:
         "--dead-letter-share", type=float, default=0.001, help="share of deliveries that fail"
     )
     parser.add_argument("--alarm-notifications", type=int, default=20, help="alarm e-mails a month")
+    parser.add_argument("--health-runs", type=int, default=30, help="`operations health` runs a month")
     args = parser.parse_args()
 
     required = patterns.required_topics([patterns.CONVERSATION_END_PRESET])
@@ -150,6 +242,8 @@ def main() -> None:
         shown = f"{quantity / GB:.3f} GB" if "byte" in price.unit else f"{quantity:,.0f}"
         print(f"| {label} | {shown} | {_unit(price)} | {cost:.2f} |")
     print(f"| **total** | | | **{total:.2f}** |")
+    print()
+    print_monitoring(args.health_runs)
     print()
     for key, price in PRICES.items():
         print(f"- {key}: {price.source}")
