@@ -78,7 +78,8 @@ PRICES = {
         3.00,
         "per dashboard-month",
         "$3 per dashboard: factualminds.com CloudWatch pricing (2026-06-13); "
-        "aws.amazon.com/cloudwatch/pricing (stored copy) lists 3 dashboards of up to 50 metrics each free a month",
+        "aws.amazon.com/cloudwatch/pricing (stored copy) lists 3 dashboards of up to 50 metrics each free a "
+        "month",
     ),
     "insights_alarm_metric": Price(
         0.10,
@@ -192,8 +193,8 @@ def print_monitoring(health_runs: int) -> None:
         health = health_runs * (5 * queues + 1) * PRICES["get_metric_data"].usd
         quiet = dashboard + standard + health
         print(
-            f"| {queues:,} | {dashboard:.2f} ({mon.dashboard_metrics}) | {standard:.2f} ({mon.standard_alarms}) "
-            f"| 0.00-{worst_insights:.2f} ({mon.insights_alarms}) | {health:.2f} | {quiet:.2f} "
+            f"| {queues:,} | {dashboard:.2f} ({mon.dashboard_metrics}) "
+            f"| {standard:.2f} ({mon.standard_alarms}) | 0.00-{worst_insights:.2f} ({mon.insights_alarms}) | {health:.2f} | {quiet:.2f} "
             f"| {quiet + worst_insights:.2f} |"
         )
 
