@@ -194,8 +194,9 @@ def print_monitoring(health_runs: int) -> None:
         quiet = dashboard + standard + health
         print(
             f"| {queues:,} | {dashboard:.2f} ({mon.dashboard_metrics}) "
-            f"| {standard:.2f} ({mon.standard_alarms}) | 0.00-{worst_insights:.2f} ({mon.insights_alarms}) | {health:.2f} | {quiet:.2f} "
-            f"| {quiet + worst_insights:.2f} |"
+            f"| {standard:.2f} ({mon.standard_alarms}) "
+            f"| 0.00-{worst_insights:.2f} ({mon.insights_alarms}) "
+            f"| {health:.2f} | {quiet:.2f} | {quiet + worst_insights:.2f} |"
         )
 
 
