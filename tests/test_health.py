@@ -6,14 +6,19 @@ tests/test_delivery_alarms.py for the sources), for a few rules, and a source th
 from __future__ import annotations
 
 import json
+import os
+import re
+import shlex
+import sys
 from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
 
+from commands import run
 from conftest import send_dead_letters
 from deployed_stack import deploy
-from mockrun import QUEUES_BY_NAME, REGION, SOURCE, base_config, run_program
+from mockrun import QUEUES_BY_NAME, REGION, ROOT, SOURCE, base_config, run_program
 from operations.cli import main
 
 CARE = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
@@ -152,3 +157,32 @@ def test_past_500_queries_the_metrics_are_read_in_several_calls(
     report = json.loads(out.out)
     assert status == 0 and len(report["queues"]) == 101
     assert next(q for q in report["queues"] if q["queue_id"] == last)["delivered"] == 6
+
+
+RUNBOOK = "## Runbook: events stopped arriving"
+
+
+def runbook_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index(RUNBOOK)
+    section = readme[start : readme.index("\n## ", start + len(RUNBOOK))]
+    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_the_events_stopped_runbook_runs_as_written_on_a_silent_source(stack, tmp_path):
+    outputs, _ = stack
+    (tmp_path / "stack-outputs.json").write_text(json.dumps(outputs))
+    publish(outputs, "Events", 40, ago=timedelta(hours=3))  # Genesys went quiet 3 hours ago
+    publish(outputs, "TriggeredRules", 40, queue=CARE, ago=timedelta(hours=3))
+    commands = runbook_commands()
+    assert [shlex.split(c)[3] for c in commands] == ["health"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for command in commands:
+        argv = shlex.split(command)
+        done = run([sys.executable, *argv[1:]], cwd=tmp_path, env=env, timeout=120)
+        # exit status 2: something needs attention, said on stdout, no traceback
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert done.stdout.splitlines()[0] == f"source {SOURCE}: 0 event(s), NOT INGESTING"
+        assert done.stdout.splitlines()[-1] == "3 queue(s) over the last 2h: 1 problem(s)"
