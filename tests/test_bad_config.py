@@ -227,6 +227,17 @@ CASES = [
         ['queues[0] = "(pattern)"', "over EventBridge's 2048-character quota", "fewer"],
     ),
     ("alarms-not-object", {"alarms": "yes"}, ['alarms = "yes"', "must be false, or an object"]),
+    (
+        "alarms-silence-too-short",
+        {"alarms": {"noEventsForMinutes": 2}},
+        ["alarms.noEventsForMinutes = 2", "must be from 5 to 1440"],
+    ),
+    (
+        "alarms-silence-not-number",
+        {"alarms": {"noEventsForMinutes": "an hour"}},
+        ['alarms.noEventsForMinutes = "an hour"', "whole number"],
+    ),
+    ("dashboard-not-boolean", {"dashboard": "no"}, ['dashboard = "no"', "must be true or false"]),
     ("alarms-typo", {"alarms": {"emails": ["a@example.com"]}}, ["alarms.emails", "did you mean 'email'"]),
     (
         "alarms-topic-not-sns",
