@@ -115,7 +115,11 @@ def _query(query_id: str, metric: str, dimensions: dict[str, str], period: int) 
 def read_health(
     stack: StackOutputs, cloudwatch: Any, sqs: Any, length: timedelta, now: datetime
 ) -> dict[str, Any]:
-    bus = stack.require("eventBusName")
+    bus = stack.raw.get("eventBusName")
+    if not bus:
+        raise OperationError(
+            f"the outputs of {stack.source} have no 'eventBusName'; is this a stack's outputs?"
+        )
     source = stack.raw.get("eventSourceName")
     partner = bool(source) and stack.raw.get("integration") is not None
     # One data point over the whole window: a period of the window, in whole minutes.
