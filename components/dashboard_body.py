@@ -181,7 +181,6 @@ def body(facts: DashboardFacts) -> dict[str, Any]:
     for i, (title, metric) in enumerate(graphs):
         widgets.append(_graph(title, _per_rule(facts, metric), x=(i % 2) * WIDTH // 2, y=y, region=region))
         y += 6 * (i % 2)
-    y += 6
     widgets.append(
         _graph(
             "Lost, retrying, throttled (all queues)",

@@ -25,21 +25,19 @@ EVENTBRIDGE_METRICS_PAGE = "https://docs.aws.amazon.com/eventbridge/latest/userg
 class RuleMetric:
     name: str
     meaning: str
-    """What an operator reads it as, in the dashboard and ``operations health``."""
-    only_when_not_zero: bool
-    """EventBridge sends it only when it is not zero: a missing data point is a zero."""
+    """What an operator reads it as, in the dashboard's graph of totals."""
 
 
 PARTNER_EVENTS = "Events"
 """Partner events ingested, dimension ``EventSourceName`` (sent when events arrive)."""
 
-TRIGGERED = RuleMetric("TriggeredRules", "matched", only_when_not_zero=False)
-INVOCATIONS = RuleMetric("Invocations", "delivered", only_when_not_zero=True)
-FAILED = RuleMetric("FailedInvocations", "failed", only_when_not_zero=True)
-SENT_TO_DLQ = RuleMetric("InvocationsSentToDlq", "dead-lettered", only_when_not_zero=True)
-NOT_SENT_TO_DLQ = RuleMetric("InvocationsFailedToBeSentToDlq", "lost", only_when_not_zero=True)
-ATTEMPTS = RuleMetric("InvocationAttempts", "attempts", only_when_not_zero=False)
-THROTTLED = RuleMetric("ThrottledRules", "throttled", only_when_not_zero=False)
+TRIGGERED = RuleMetric("TriggeredRules", "matched")
+INVOCATIONS = RuleMetric("Invocations", "delivered")
+FAILED = RuleMetric("FailedInvocations", "failed")
+SENT_TO_DLQ = RuleMetric("InvocationsSentToDlq", "dead-lettered")
+NOT_SENT_TO_DLQ = RuleMetric("InvocationsFailedToBeSentToDlq", "lost")
+ATTEMPTS = RuleMetric("InvocationAttempts", "attempts")
+THROTTLED = RuleMetric("ThrottledRules", "throttled")
 
 PER_QUEUE = (TRIGGERED, INVOCATIONS, FAILED, SENT_TO_DLQ, NOT_SENT_TO_DLQ)
 """What ``operations health`` reads for each queue, in its column order."""

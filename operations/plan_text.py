@@ -100,9 +100,8 @@ def render(plan: dict[str, Any]) -> str:
         add("  archive             none (archive: false): no replay")
     if alarms := shared.get("alarms"):
         for alarm in alarms["alarms"]:
-            add(
-                f"  alarm               {alarm['name']} ({alarm['metric']} {alarm['comparison']} {_threshold(alarm)})"
-            )
+            condition = f"{alarm['metric']} {alarm['comparison']} {_threshold(alarm)}"
+            add(f"  alarm               {alarm['name']} ({condition})")
         topic = alarms["topic"] if alarms["topicCreated"] else f"{alarms['topic']} (existing)"
         add(
             f"  alarm topic         {topic}"

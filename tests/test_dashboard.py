@@ -125,28 +125,6 @@ def test_custom_events_have_no_partner_events_graph():
     assert "EventBusName = 'cc'" in json.dumps(body)
 
 
-@pytest.mark.parametrize("count", [db.PER_QUEUE_MAX, db.PER_QUEUE_MAX + 1])
-def test_up_to_twenty_queues_a_line_each_past_that_the_total_and_the_top_ten(count):
-    facts = db.DashboardFacts(
-        stack="o/p/s",
-        region=REGION,
-        bus="bus",
-        rule_prefix="gqe-abcdef-s-",
-        queues={f"gqe-abcdef-s-q{i}": f"Queue {i}" for i in range(count)},
-    )
-    body = db.body(facts)
-    matched = next(w for w in body["widgets"] if "TriggeredRules" in w["properties"].get("title", ""))
-    lines = matched["properties"]["metrics"]
-    if count <= db.PER_QUEUE_MAX:
-        assert len(lines) == count and {line[-1]["label"] for line in lines} == set(facts.queues.values())
-    else:
-        assert [line[0]["expression"] for line in lines] == [
-            "SELECT SUM(TriggeredRules) FROM SCHEMA(\"AWS/Events\", EventBusName, RuleName) WHERE EventBusName = 'bus'",
-            "SELECT SUM(TriggeredRules) FROM SCHEMA(\"AWS/Events\", EventBusName, RuleName) WHERE EventBusName = 'bus'"
-            " GROUP BY RuleName ORDER BY SUM() DESC LIMIT 10",
-        ]
-
-
 def test_a_thousand_queue_stack_fits_the_dashboard_limits_at_the_size_of_a_small_one():
     run = run_program(base_config(queues=queue_ids(1000), rulesPerBusQuota=1000))
     text = run.one(DASHBOARD).inputs["dashboardBody"]
@@ -159,30 +137,3 @@ def test_a_thousand_queue_stack_fits_the_dashboard_limits_at_the_size_of_a_small
     small = run_program(base_config(queues=queue_ids(21))).one(DASHBOARD).inputs["dashboardBody"]
     assert len(text) - len(small) == len("1000") - len("21")
     assert len(text.encode()) < 8 * 1024, len(text.encode())
-
-
-def test_the_limit_check_refuses_what_cloudwatch_would():
-    metric = ["AWS/Events", "Invocations", "RuleName", "r", {}]
-    widget = {"type": "metric", "properties": {"metrics": [metric] * 500}}
-    db.check_limits({"widgets": [widget] * 5})
-    with pytest.raises(db.DashboardLimitError, match="in one widget"):
-        db.check_limits({"widgets": [{"type": "metric", "properties": {"metrics": [metric] * 501}}]})
-    with pytest.raises(db.DashboardLimitError, match="2501 metrics"):
-        db.check_limits({"widgets": [widget] * 5 + [{"type": "metric", "properties": {"metrics": [metric]}}]})
-    with pytest.raises(db.DashboardLimitError, match="501 widgets"):
-        db.check_limits({"widgets": [{"type": "text", "properties": {}}] * 501})
-    top = [{"expression": "SELECT SUM(x) FROM y GROUP BY RuleName ORDER BY SUM() DESC LIMIT 10", "id": "t"}]
-    assert (
-        db.series_count(top) == db.TOP
-        and db.series_count([{"expression": "SELECT SUM(x) FROM y", "id": "a"}]) == 1
-    )
-
-
-def test_names_and_urls():
-    assert db.dashboard_name("gqe-abcdef-dev-", "eu-west-1") == "gqe-abcdef-dev-eu-west-1"
-    with pytest.raises(db.DashboardLimitError):
-        db.dashboard_name("x" * 250, "eu-west-1")
-    assert db.console_url("aws-cn", "cn-north-1", "d").startswith("https://cn-north-1.console.amazonaws.cn/")
-    assert db.console_url("aws-us-gov", "us-gov-west-1", "d").startswith(
-        "https://console.amazonaws-us-gov.com/"
-    )
