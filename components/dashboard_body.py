@@ -100,30 +100,30 @@ def _graph(
     }
 
 
-def _per_rule(facts: DashboardFacts, metric: m.RuleMetric) -> list[Any]:
+def _per_rule(facts: DashboardFacts, metric: str) -> list[Any]:
     if len(facts.queues) <= PER_QUEUE_MAX:
         lines: list[Any] = []
         for rule, queue in sorted(facts.queues.items(), key=lambda kv: kv[1].casefold()):
             dims = [part for pair in m.rule_dimensions(facts.bus, rule).items() for part in pair]
-            lines.append([m.NAMESPACE, metric.name, *dims, {"label": queue}])
+            lines.append([m.NAMESPACE, metric, *dims, {"label": queue}])
         return lines
-    tag = metric.name.lower()
+    tag = metric.lower()
     return [
         [
             {
-                "expression": m.bus_total_query(metric.name, facts.bus),
+                "expression": m.bus_total_query(metric, facts.bus),
                 "id": f"{tag}_all",
                 "label": "all queues",
             }
         ],
-        [{"expression": m.bus_top_query(metric.name, facts.bus, TOP), "id": f"{tag}_top", "label": ""}],
+        [{"expression": m.bus_top_query(metric, facts.bus, TOP), "id": f"{tag}_top", "label": ""}],
     ]
 
 
-def _totals(facts: DashboardFacts, metrics: Sequence[m.RuleMetric]) -> list[Any]:
+def _totals(facts: DashboardFacts, labelled: Mapping[str, str]) -> list[Any]:
     return [
-        [{"expression": m.bus_total_query(x.name, facts.bus), "id": x.name.lower(), "label": x.meaning}]
-        for x in metrics
+        [{"expression": m.bus_total_query(metric, facts.bus), "id": metric.lower(), "label": label}]
+        for metric, label in labelled.items()
     ]
 
 
@@ -133,7 +133,7 @@ def _text(facts: DashboardFacts) -> str:
         f"## Genesys queue events: {facts.stack}\n"
         f"{len(facts.queues)} queue(s); {source}bus `{facts.bus}`, rules `{facts.rule_prefix}*`. "
         "Events stopped or failing: README, *Runbook: events stopped arriving*; "
-        f"`python -m operations health --stack {facts.stack.rsplit('/', 1)[-1]}`."
+        f"`python -m operations health --stack {facts.stack.rpartition('/')[2]}`."
     )
 
 
@@ -184,7 +184,15 @@ def body(facts: DashboardFacts) -> dict[str, Any]:
     widgets.append(
         _graph(
             "Lost, retrying, throttled (all queues)",
-            _totals(facts, (m.NOT_SENT_TO_DLQ, m.ATTEMPTS, m.INVOCATIONS, m.THROTTLED)),
+            _totals(
+                facts,
+                {
+                    m.NOT_SENT_TO_DLQ: "lost",
+                    m.ATTEMPTS: "attempts",
+                    m.INVOCATIONS: "delivered",
+                    m.THROTTLED: "throttled",
+                },
+            ),
             x=0,
             y=y,
             region=region,

@@ -105,7 +105,7 @@ def delivery_alarm_specs(
             kind="events-lost",
             description=_described(
                 f"Stack {shown_stack}: EventBridge could not put a failed event into the dead-letter queue "
-                f"{dead_letter_queue} ({m.NOT_SENT_TO_DLQ.name} over {scope}): that event is gone unless "
+                f"{dead_letter_queue} ({m.NOT_SENT_TO_DLQ} over {scope}): that event is gone unless "
                 f"the archive has it. Read {RUNBOOK}, step 4; which queue: {health}"
             ),
             threshold=0,
@@ -113,15 +113,15 @@ def delivery_alarm_specs(
             treat_missing_data="notBreaching",
             period=QUERY_PERIOD_SECONDS,
             evaluation_periods=1,
-            metric_name=m.NOT_SENT_TO_DLQ.name,
-            query=m.bus_total_query(m.NOT_SENT_TO_DLQ.name, bus),
+            metric_name=m.NOT_SENT_TO_DLQ,
+            query=m.bus_total_query(m.NOT_SENT_TO_DLQ, bus),
         )
     )
     specs.append(
         DeliveryAlarmSpec(
             kind="deliveries-failing",
             description=_described(
-                f"Stack {shown_stack}: deliveries to Lambda failed ({m.FAILED.name} over {scope}). Read "
+                f"Stack {shown_stack}: deliveries to Lambda failed ({m.FAILED} over {scope}). Read "
                 f"{RUNBOOK}, step 3; which queue: {health}; which error: python -m operations "
                 f"dead-letters --stack {short}"
             ),
@@ -130,8 +130,8 @@ def delivery_alarm_specs(
             treat_missing_data="notBreaching",
             period=QUERY_PERIOD_SECONDS,
             evaluation_periods=1,
-            metric_name=m.FAILED.name,
-            query=m.bus_total_query(m.FAILED.name, bus),
+            metric_name=m.FAILED,
+            query=m.bus_total_query(m.FAILED, bus),
         )
     )
     return specs

@@ -12,35 +12,23 @@ point means "none" for them, but "silence" for ``Events``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 NAMESPACE = "AWS/Events"
 DEFAULT_BUS = "default"
 PERIOD_SECONDS = 60
 """EventBridge sends its metrics every minute: the shortest period that has data."""
-EVENTBRIDGE_METRICS_PAGE = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html"
-
-
-@dataclass(frozen=True)
-class RuleMetric:
-    name: str
-    meaning: str
-    """What an operator reads it as, in the dashboard's graph of totals."""
-
-
 PARTNER_EVENTS = "Events"
-"""Partner events ingested, dimension ``EventSourceName`` (sent when events arrive)."""
-
-TRIGGERED = RuleMetric("TriggeredRules", "matched")
-INVOCATIONS = RuleMetric("Invocations", "delivered")
-FAILED = RuleMetric("FailedInvocations", "failed")
-SENT_TO_DLQ = RuleMetric("InvocationsSentToDlq", "dead-lettered")
-NOT_SENT_TO_DLQ = RuleMetric("InvocationsFailedToBeSentToDlq", "lost")
-ATTEMPTS = RuleMetric("InvocationAttempts", "attempts")
-THROTTLED = RuleMetric("ThrottledRules", "throttled")
+"""Partner events ingested, dimension ``EventSourceName`` (no data point for a minute without)."""
+# Rule metrics, per RuleName (and EventBusName off the default bus).
+TRIGGERED = "TriggeredRules"
+INVOCATIONS = "Invocations"
+FAILED = "FailedInvocations"
+SENT_TO_DLQ = "InvocationsSentToDlq"
+NOT_SENT_TO_DLQ = "InvocationsFailedToBeSentToDlq"
+ATTEMPTS = "InvocationAttempts"
+THROTTLED = "ThrottledRules"
 
 PER_QUEUE = (TRIGGERED, INVOCATIONS, FAILED, SENT_TO_DLQ, NOT_SENT_TO_DLQ)
-"""What ``operations health`` reads for each queue, in its column order."""
+"""What ``operations health`` reads for each queue: matched, delivered, failed, dead-lettered, lost."""
 
 
 def rule_dimensions(bus: str, rule: str) -> dict[str, str]:

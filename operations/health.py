@@ -129,7 +129,7 @@ def read_health(
     for i, route in enumerate(stack.routes):
         rule = rule_name(route.rule_arns[0])
         for j, metric in enumerate(m.PER_QUEUE):
-            queries.append(_query(f"q{i}m{j}", metric.name, m.rule_dimensions(bus, rule), period))
+            queries.append(_query(f"q{i}m{j}", metric, m.rule_dimensions(bus, rule), period))
     if partner:
         queries.append(_query("source", m.PARTNER_EVENTS, {"EventSourceName": str(source)}, period))
     sums = metric_sums(cloudwatch, queries, start, now)

@@ -4,6 +4,7 @@ layout, what each graph shows, and CloudWatch's dashboard limits (sources in tes
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -15,8 +16,8 @@ SOURCE = BUS
 TOTAL = 'SELECT SUM({}) FROM SCHEMA("AWS/Events", EventBusName, RuleName) WHERE EventBusName = \'' + BUS + "'"
 
 
-def facts(count: int = 2, **overrides) -> db.DashboardFacts:
-    values = {
+def facts(count: int = 2, **overrides: Any) -> db.DashboardFacts:
+    values: dict[str, Any] = {
         "stack": "org/genesys-queue-events/dev",
         "region": "eu-west-1",
         "bus": BUS,
@@ -50,6 +51,7 @@ def test_the_layout_top_to_bottom():
         ("metric", 12, 20, 12, 6),
     ]
     for w in body["widgets"]:
+        assert all(type(w[k]) is int for k in ("x", "y", "width", "height"))
         if w["type"] == "metric":
             p = w["properties"]
             assert (p["view"], p["stacked"], p["period"], p["region"]) == (
@@ -67,7 +69,8 @@ def test_the_text_names_the_stack_source_bus_prefix_runbook_and_health_command()
         f"2 queue(s); source `{SOURCE}`, bus `{BUS}`, rules `gqe-abcdef-dev-*`. Events stopped or failing: "
         "README, *Runbook: events stopped arriving*; `python -m operations health --stack dev`."
     )
-    assert "source" not in db.body(facts(source=None))["widgets"][0]["properties"]["markdown"]
+    custom = db.body(facts(source=None))["widgets"][0]["properties"]["markdown"]
+    assert custom.splitlines()[1].startswith(f"2 queue(s); bus `{BUS}`, rules")
 
 
 def test_partner_events_alarms_and_dead_letter_graphs():
@@ -156,6 +159,17 @@ def test_past_twenty_queues_the_total_and_the_top_ten(count):
     ]
 
 
+def test_the_metrics_health_reads_per_queue_in_its_column_order():
+    assert m.PER_QUEUE == (
+        "TriggeredRules",
+        "Invocations",
+        "FailedInvocations",
+        "InvocationsSentToDlq",
+        "InvocationsFailedToBeSentToDlq",
+    )
+    assert (m.NAMESPACE, m.PARTNER_EVENTS, m.PERIOD_SECONDS) == ("AWS/Events", "Events", 60)
+
+
 def test_the_default_bus_has_no_bus_dimension_or_filter():
     assert m.rule_dimensions("default", "r") == {"RuleName": "r"}
     assert m.rule_dimensions("b", "r") == {"EventBusName": "b", "RuleName": "r"}
@@ -215,5 +229,8 @@ def test_names_labels_and_urls():
     assert db.console_url("aws-us-gov", "us-gov-west-1", "d") == (
         "https://console.amazonaws-us-gov.com/cloudwatch/home?region=us-gov-west-1#dashboards/dashboard/d"
     )
-    routes = {"id-1": {"ruleName": "r1", "queueName": "Care"}, "id-2": {"ruleName": "r2", "queueName": None}}
+    routes: dict[str, dict[str, Any]] = {
+        "id-1": {"ruleName": "r1", "queueName": "Care"},
+        "id-2": {"ruleName": "r2", "queueName": None},
+    }
     assert db.queue_labels(routes) == {"r1": "Care", "r2": "id-2"}
