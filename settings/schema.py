@@ -217,7 +217,7 @@ KEY_DOCS: tuple[KeyDoc, ...] = (
     KeyDoc(
         ("alarms",),
         "no",
-        'default on (with the dead-letter queue): CloudWatch alarms on the dead-letter queue and on events '
+        "default on (with the dead-letter queue): CloudWatch alarms on the dead-letter queue and on events "
         'that could not reach it or whose delivery failed (see "Alarms") to an SNS topic the stack creates; '
         "`{topicArn: <an existing topic in aws:region>, email: [addresses], noEventsForMinutes: "
         f"{keys.NO_EVENTS_MINUTES[0]}–{keys.NO_EVENTS_MINUTES[1]}}}`; `noEventsForMinutes` (off unless set) "
