@@ -186,3 +186,17 @@ def test_the_events_stopped_runbook_runs_as_written_on_a_silent_source(stack, tm
         assert "Traceback" not in done.stderr
         assert done.stdout.splitlines()[0] == f"source {SOURCE}: 0 event(s), NOT INGESTING"
         assert done.stdout.splitlines()[-1] == "3 queue(s) over the last 2h: 1 problem(s)"
+
+
+def test_custom_events_have_no_partner_source_to_watch(stack, tmp_path, capsys):
+    outputs, _ = stack
+    custom = dict(outputs, integration=None, eventSourceName="com.genesyscloud.platform")
+    path = tmp_path / "custom-outputs.json"
+    path.write_text(json.dumps(custom))
+    publish(outputs, "TriggeredRules", 2, queue=CARE)
+    publish(outputs, "Invocations", 2, queue=CARE)
+    status, out = health(str(path), capsys)
+    assert status == 0, out
+    assert out.out.splitlines()[0] == (
+        "source com.genesyscloud.platform: not a partner source; EventBridge counts no events for it"
+    )
