@@ -180,7 +180,7 @@ def _region(run: OfflineRun, _: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _partition(run: OfflineRun, _: Mapping[str, Any]) -> dict[str, Any]:
-    suffix = "amazonaws.com.cn" if run.partition == "aws-cn" else "amazonaws.com"
+    suffix = {"aws-cn": "amazonaws.com.cn", "aws-eusc": "amazonaws.eu"}.get(run.partition, "amazonaws.com")
     return {"partition": run.partition, "dnsSuffix": suffix, "id": run.partition}
 
 

@@ -212,6 +212,8 @@ class GenesysDouble:
             return 200, self.data["organization"]
         if path == "/api/v2/integrations":
             entities = [{k: v for k, v in i.items() if k != "config"} for i in self.data["integrations"]]
+            for type_id in query.get("integrationType", []):  # the server-side filter
+                entities = [e for e in entities if (e.get("integrationType") or {}).get("id") == type_id]
             return 200, self._page(path, query, entities, fault)
         if path.startswith("/api/v2/integrations/") and path.endswith("/config/current"):
             integration_id = path.split("/")[4]
