@@ -2,8 +2,13 @@
 
 It serves the real endpoints and payload shapes this project uses (reference section 3 and 4):
 the token endpoint of the login host (HTTP Basic, client credentials, expiry), integrations
-(paged), an integration's config/current, organizations/me, and routing/queues (paged, ``id=``
-repeated, ``name=`` with leading/trailing ``*``). Its data is a fixture; tests change it and
+(paged, filtered by ``integrationType``), an integration's config/current, organizations/me, and
+routing/queues (paged, ``id=`` repeated, ``name=`` with leading/trailing ``*``). It also takes the
+writes managed mode makes, as Genesys does: ``POST /api/v2/integrations`` (created DISABLED, with
+an empty configuration at version 1), ``PUT .../config/current`` (409 when the body's ``version``
+is not the current one), ``PATCH`` of ``intendedState``, and ``DELETE``; each needs its
+permission when the client has a permission list (``data["permissions"]``), else 403 as Genesys
+words it. Its data is a fixture; tests change it and
 inject per-path faults: 429 with Retry-After, 5xx, slow answers, 401, 403, bodies that are not
 JSON, an empty page, a paging loop. Every request is logged for counting.
 """
@@ -16,6 +21,7 @@ import json
 import secrets
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +31,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 FIXTURE = Path(__file__).parent / "fixtures" / "genesys.json"
+# The permission each write needs (Genesys' Platform API reference, Integrations).
+WRITE_PERMISSIONS = {
+    "POST": "integrations:integration:add",
+    "PUT": "integrations:integration:edit",
+    "PATCH": "integrations:integration:edit",
+    "DELETE": "integrations:integration:delete",
+}
 
 
 @dataclass
@@ -47,6 +60,8 @@ class Fault:
     location: str | None = None
     """With a 3xx ``status``: the redirect's Location."""
     times: int = 1
+    method: str | None = None
+    """Only for requests with this method (None: any)."""
 
 
 @dataclass
@@ -55,6 +70,8 @@ class Request:
     path: str
     query: dict[str, list[str]]
     authorization: str | None
+    body: Any = None
+    """The request's JSON body (None when it had none)."""
 
 
 class GenesysDouble:
@@ -65,6 +82,9 @@ class GenesysDouble:
         self.tokens: dict[str, float] = {}
         self.requests: list[Request] = []
         self.issued_tokens: list[str] = []
+        self.token_clients: dict[str, str] = {}
+        self.deleted: list[str] = []
+        self.config_versions: list[int] = []
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -117,10 +137,14 @@ class GenesysDouble:
 
     # -- serving ---------------------------------------------------------------------------
 
-    def _next_fault(self, path: str) -> Fault | None:
+    def writes(self) -> list[Request]:
+        """Every request that would change something in Genesys."""
+        return [r for r in self.requests if r.method not in ("GET", "HEAD") and r.path != "/oauth/token"]
+
+    def _next_fault(self, path: str, method: str) -> Fault | None:
         with self._lock:
             for prefix, faults in self._faults.items():
-                if path.startswith(prefix) and faults:
+                if path.startswith(prefix) and faults and faults[0].method in (None, method):
                     fault = faults[0]
                     fault.times -= 1
                     if fault.times <= 0:
@@ -146,16 +170,29 @@ class GenesysDouble:
             def do_POST(self) -> None:
                 self._serve("POST")
 
+            def do_PUT(self) -> None:
+                self._serve("PUT")
+
+            def do_PATCH(self) -> None:
+                self._serve("PATCH")
+
+            def do_DELETE(self) -> None:
+                self._serve("DELETE")
+
             def _serve(self, method: str) -> None:
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
                 auth = self.headers.get("Authorization")
-                double.requests.append(Request(method, parts.path, query, auth))
+                try:
+                    parsed = json.loads(body) if body and parts.path != "/oauth/token" else None
+                except ValueError:
+                    parsed = body
+                double.requests.append(Request(method, parts.path, query, auth, parsed))
                 if double.latency:
                     time.sleep(double.latency)
-                fault = double._next_fault(parts.path)
+                fault = double._next_fault(parts.path, method)
                 if fault is not None:
                     if fault.delay:
                         time.sleep(fault.delay)
@@ -206,12 +243,14 @@ class GenesysDouble:
             return 404, {"message": f"no route {path}"}
         if not self._authorised(auth):
             return 401, {"message": "Invalid login credentials.", "code": "bad.credentials", "status": 401}
+        if path.startswith("/api/v2/integrations") and method != "GET":
+            return self._write(method, path, body, self._client_of(auth))
         if method != "GET":
             return 405, {"message": "method not allowed"}
         if path == "/api/v2/organizations/me":
             return 200, self.data["organization"]
         if path == "/api/v2/integrations":
-            entities = [{k: v for k, v in i.items() if k != "config"} for i in self.data["integrations"]]
+            entities = [self._entity(i) for i in self.data["integrations"]]
             for type_id in query.get("integrationType", []):  # the server-side filter
                 entities = [e for e in entities if (e.get("integrationType") or {}).get("id") == type_id]
             return 200, self._page(path, query, entities, fault)
@@ -237,6 +276,88 @@ class GenesysDouble:
             return 404, {"message": f"queue {queue_id} not found", "status": 404}
         return 404, {"message": f"no route {path}"}
 
+    # -- writes (managed mode) --------------------------------------------------------------
+
+    def _client_of(self, auth: str | None) -> str | None:
+        with self._lock:
+            return self.token_clients.get((auth or "")[7:])
+
+    def _write(self, method: str, path: str, body: str, client_id: str | None) -> tuple[int, Any]:
+        permission = WRITE_PERMISSIONS.get(method)
+        granted = self.data.get("permissions", {}).get(client_id)
+        if permission and granted is not None and permission not in granted:
+            return 403, {
+                "message": "Unable to perform the requested action. You are missing the following "
+                f"permission(s): [{permission}]",
+                "code": "missing.any.permissions",
+                "status": 403,
+                "messageParams": {"permissions": permission},
+            }
+        payload = json.loads(body) if body else {}
+        parts = path.split("/")  # ['', 'api', 'v2', 'integrations', id?, 'config', 'current']
+        if method == "POST" and len(parts) == 4:
+            return self._create_integration(payload)
+        integration = next(
+            (i for i in self.data["integrations"] if len(parts) > 4 and i["id"] == parts[4]), None
+        )
+        if integration is None:
+            return 404, {"message": f"integration {path} not found", "code": "not.found", "status": 404}
+        if method == "PUT" and parts[5:] == ["config", "current"]:
+            return self._put_config(integration, payload)
+        if method == "PATCH" and len(parts) == 5:
+            state = payload.get("intendedState")
+            if state not in ("ENABLED", "DISABLED"):
+                return 400, {
+                    "message": f"intendedState {state!r} is not valid",
+                    "code": "bad.request",
+                    "status": 400,
+                }
+            integration["intendedState"] = state
+            integration["reportedState"] = {"code": "ACTIVE" if state == "ENABLED" else "INACTIVE"}
+            return 200, self._entity(integration)
+        if method == "DELETE" and len(parts) == 5:
+            self.data["integrations"].remove(integration)
+            self.deleted.append(integration["id"])
+            return 200, self._entity(integration)
+        return 405, {"message": "method not allowed"}
+
+    def _create_integration(self, payload: dict[str, Any]) -> tuple[int, Any]:
+        type_id = (payload.get("integrationType") or {}).get("id")
+        if not payload.get("name") or not type_id:
+            return 400, {
+                "message": "name and integrationType.id are required",
+                "code": "bad.request",
+                "status": 400,
+            }
+        integration = {
+            "id": str(uuid.uuid4()),
+            "name": payload["name"],
+            "integrationType": {"id": type_id},
+            "intendedState": "DISABLED",
+            "reportedState": {"code": "INACTIVE"},
+            "config": {"name": payload["name"], "version": 1, "properties": {}, "advanced": {}, "notes": ""},
+        }
+        self.data["integrations"].append(integration)
+        return 200, self._entity(integration)
+
+    def _put_config(self, integration: dict[str, Any], payload: dict[str, Any]) -> tuple[int, Any]:
+        current = integration["config"]
+        if payload.get("version") != current.get("version"):
+            return 409, {
+                "message": f"Version mismatch: the configuration is at version {current.get('version')}, "
+                f"the request has {payload.get('version')}",
+                "code": "conflict",
+                "status": 409,
+            }
+        stored = {**payload, "version": int(current.get("version") or 0) + 1}
+        integration["config"] = stored
+        self.config_versions.append(stored["version"])
+        return 200, stored
+
+    @staticmethod
+    def _entity(integration: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in integration.items() if k != "config"}
+
     def _token(self, body: str, auth: str | None) -> tuple[int, Any]:
         form = parse_qs(body)
         if form.get("grant_type") != ["client_credentials"]:
@@ -249,6 +370,7 @@ class GenesysDouble:
         token = secrets.token_urlsafe(24)
         with self._lock:
             self.tokens[token] = time.monotonic() + self.token_lifetime
+            self.token_clients[token] = client_id
             self.issued_tokens.append(token)
         return 200, {"access_token": token, "token_type": "bearer", "expires_in": self.token_lifetime}
 
