@@ -254,6 +254,11 @@ class GenesysDouble:
             for type_id in query.get("integrationType", []):  # the server-side filter
                 entities = [e for e in entities if (e.get("integrationType") or {}).get("id") == type_id]
             return 200, self._page(path, query, entities, fault)
+        if path.startswith("/api/v2/integrations/") and path.count("/") == 4:
+            for i in self.data["integrations"]:
+                if i["id"] == path.split("/")[4]:
+                    return 200, self._entity(i)
+            return 404, {"message": f"integration {path} not found", "code": "not.found", "status": 404}
         if path.startswith("/api/v2/integrations/") and path.endswith("/config/current"):
             integration_id = path.split("/")[4]
             for i in self.data["integrations"]:
