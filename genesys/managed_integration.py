@@ -71,17 +71,12 @@ def _config(client: GenesysClient, integration_id: str) -> dict[str, Any]:
     return config
 
 
-def _facts(
-    client: GenesysClient,
-    entity: dict[str, Any],
-    config: dict[str, Any],
-    inputs: dict[str, Any],
-    created: bool,
+def facts_of(
+    entity: dict[str, Any], config: dict[str, Any], inputs: dict[str, Any], created: bool, org_id: str
 ) -> dict[str, Any]:
     """The outputs: the integration's id and state as Genesys has them; its event source as the
     stack makes it (the org id with the stack's suffix and region); ``drift`` from the live
     configuration. The inputs win over any fact of the same name."""
-    org_id = client.get("/api/v2/organizations/me")["id"]
     live = config.get("properties") or {}
     facts = verified_facts(
         entity,
@@ -93,14 +88,28 @@ def _facts(
     return {**facts, "drift": managed_config.drift(entity, config, inputs), "created": created, **inputs}
 
 
-def _planned(client: GenesysClient, inputs: dict[str, Any]) -> dict[str, Any]:
-    """What a create will make, for a preview: the integration does not exist yet."""
+def planned_facts(inputs: dict[str, Any], org_id: str) -> dict[str, Any]:
+    """What a create will make, for a preview (and the offline plan): no integration yet."""
     entity = {"id": "", "name": inputs["name"], "intendedState": "ENABLED", "reportedState": {}}
     config = {
         "properties": managed_config.desired_properties(inputs),
         "notes": managed_config.notes(inputs["owner"]),
     }
-    return _facts(client, entity, config, inputs, True)
+    return facts_of(entity, config, inputs, True, org_id)
+
+
+def _org_id(client: GenesysClient) -> str:
+    return str(client.get("/api/v2/organizations/me")["id"])
+
+
+def _facts(
+    client: GenesysClient,
+    entity: dict[str, Any],
+    config: dict[str, Any],
+    inputs: dict[str, Any],
+    created: bool,
+) -> dict[str, Any]:
+    return facts_of(entity, config, inputs, created, _org_id(client))
 
 
 def _not_ours(entity: dict[str, Any], config: dict[str, Any], inputs: dict[str, Any]) -> NotOurs:
@@ -155,7 +164,7 @@ class ManagedIntegrationProvider(GenesysProvider):
         try:
             client = self.client()
             live = self._live(client, inputs, olds.get("integration_id") or None)
-            facts = live if live is not None else _planned(client, inputs)
+            facts = live if live is not None else planned_facts(inputs, _org_id(client))
         except GenesysError as e:
             return CheckResult(inputs, [CheckFailure("name", str(e))])
         return CheckResult(facts, [])

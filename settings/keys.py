@@ -53,5 +53,10 @@ SNS_TOPIC_ARN_RE = re.compile(
     r"^arn:(aws|aws-cn|aws-us-gov|aws-eusc):sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$"
 )
 # An address SNS can mail: one @, a dotted domain, no spaces; 254 characters at most (RFC 5321).
+# Managed mode (``integration: {name, manage: true, ...}``). The suffix ends the partner event
+# source's name; 64 characters at most, the longest source the pattern sizes are computed for
+# (components.patterns.LONGEST_GENESYS_SOURCE).
+INTEGRATION_KEYS = ("name", "manage", "eventSourceSuffix", "adopt")
+EVENT_SOURCE_SUFFIX_RE = re.compile(r"^[.\-_A-Za-z0-9]{1,64}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 MAX_EMAIL = 254
