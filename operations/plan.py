@@ -20,7 +20,9 @@ from typing import Any
 import pulumi
 
 import settings
-from components import patterns
+from components import patterns, source_wait
+from genesys import managed_config
+from genesys.integration import INTEGRATION_TYPE
 from operations import offline_program as offline
 from operations.plan_text import render
 from operations.stack import OperationError
@@ -125,6 +127,17 @@ def _plan(
         f"AWS account {program.account}: assumed from the targets' ARNs; the preview deploys to the "
         "account of its credentials"
     ]
+    managed = program.of_type(MANAGED_INTEGRATION)
+    if managed:
+        name = managed[0].inputs["name"]
+        verified.append(
+            f"that no EventBridge integration named {name!r} exists that this stack did not create "
+            "(else the preview refuses it, unless `adopt: true`), and the organisation's id"
+        )
+        verified.append(
+            "that the OAuth client's role may view integrations; the up needs integrations:integration:add "
+            "and :edit too"
+        )
     if integration:
         wanted = stack_settings.integration or "the only enabled Amazon EventBridge Source integration"
         verified.append(
@@ -152,7 +165,9 @@ def _plan(
         "organization": organization,
         "account": {"id": program.account, "assumed": True},
         "region": program.region,
-        "integration": _integration(stack_settings, integration),
+        "integration": _managed_integration(managed[0])
+        if managed
+        else _integration(stack_settings, integration),
         "eventBus": {"name": exports.get("eventBusName"), "created": bool(program.of_type(BUS))},
         "routes": _routes(stack_settings, program),
         "shared": _shared(program),
@@ -167,6 +182,32 @@ def _plan(
 
 BUS = "aws:cloudwatch/eventBus:EventBus"
 PERMISSION = "aws:lambda/permission:Permission"
+
+
+MANAGED_INTEGRATION = "pulumi-python:dynamic/genesys:ManagedIntegration"
+
+
+def _managed_integration(registered: offline.Registered) -> dict[str, Any]:
+    """Managed mode: what the first `pulumi up` writes to Genesys, request by request."""
+    inputs, outs = registered.inputs, registered.outputs
+    config = managed_config.desired_config({"version": 1}, inputs)
+    return {
+        "managed": True,
+        "name": inputs["name"],
+        "adopt": inputs["adopt"],
+        "eventSourceName": outs["event_source_name"],
+        "requiredTopics": list(inputs["topics"]),
+        "genesysRequests": [
+            {
+                "method": "POST",
+                "path": "/api/v2/integrations",
+                "body": {"name": inputs["name"], "integrationType": {"id": INTEGRATION_TYPE}},
+            },
+            {"method": "PUT", "path": "/api/v2/integrations/<id>/config/current", "body": config},
+            {"method": "PATCH", "path": "/api/v2/integrations/<id>", "body": {"intendedState": "ENABLED"}},
+        ],
+        "sourceWaitSeconds": source_wait.DEFAULT_WAIT.longest_seconds,
+    }
 
 
 def _integration(
