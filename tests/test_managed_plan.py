@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from components import source_wait
 from conftest import fast_client
 from genesys import managed_config
-from genesys.integration_writes import IntegrationWrites
+from genesys.integration_writes import CONFLICT_ATTEMPTS, WRITE_PERMISSIONS, IntegrationWrites
 from genesys_double import running
 from mockrun import ROOT
 from operations import cli
@@ -75,3 +76,15 @@ def test_the_plans_bodies_are_what_the_double_takes_and_genesys_models_read(caps
         )
         assert saved == {**put["body"], "version": 2}
         assert writes.set_state(entity["id"], patch["body"]["intendedState"])["intendedState"] == "ENABLED"
+
+
+def test_the_readmes_managed_mode_figures_are_the_programs():
+    readme = (ROOT / "README.md").read_text()
+    section = " ".join(
+        readme.split("### Managed mode: the stack creates the integration")[1].split("\n## ")[0].split()
+    )
+    wait = source_wait.DEFAULT_WAIT
+    assert f"retried, {CONFLICT_ATTEMPTS} times at most" in section
+    assert f"every {wait.interval_seconds:.0f} s, at most {wait.longest_seconds / 60:.0f} minutes" in section
+    for permission in WRITE_PERMISSIONS.values():
+        assert f"`{permission}`" in section or f"`:{permission.rsplit(':', 1)[1]}`" in section
