@@ -76,7 +76,7 @@ def test_each_difference_is_named_with_both_values():
         "properties": {
             "awsAccountRegion": "us-east-1",
             "eventSourceSuffix": "cx-dev",
-            "eventFilter": ["b.user.end", "c.customer.end", "d.flow.end"],
+            "eventFilter": ["c.customer.end", "d.flow.end"],
         },
     }
     entity = {**ENABLED, "intendedState": "DISABLED", "name": "Renamed"}
@@ -84,7 +84,7 @@ def test_each_difference_is_named_with_both_values():
         "awsAccountId: (none) in Genesys, the stack wants 123456789012",
         "awsAccountRegion: us-east-1 in Genesys, the stack wants eu-west-1",
         "eventFilter: also forwards c.customer.end, d.flow.end",
-        "eventFilter: lacks a.acd.end",
+        "eventFilter: lacks a.acd.end, b.user.end",
         "intendedState: DISABLED in Genesys, the stack wants ENABLED",
         "name: 'Renamed' in Genesys, the stack wants 'EventBridge (cx-dev)'",
         f"notes: without this stack's mark (managed-by: {OWNER})",
