@@ -7,8 +7,9 @@ not act on it). After a 502/503/504 or a timeout the integration may exist, and 
 POST would make two with one name; the error says so, and the next run finds it by name. PUT
 (versioned: a repeat answers 409), PATCH (a state, idempotent) and DELETE are retried like reads.
 
-A 409 on the configuration's PUT means someone else saved it since it was read: the only fix is to
-read the new version and build the body again, which no transport retry can do. That is the one
+A 409 on the configuration's PUT (or a 400 "does not match the current version", or a 408) means
+someone else may have saved it since it was read: the only fix is to read the new version and
+build the body again, which no transport retry can do. That is the one
 loop here, bounded by CONFLICT_ATTEMPTS.
 """
 
@@ -38,6 +39,17 @@ WRITE_PERMISSIONS = {
     "DELETE": "integrations:integration:delete",
 }
 WRITE_RETRY_METHODS = frozenset({"GET", "PUT", "PATCH", "DELETE"})
+
+
+def _version_mismatch(method: str, status: int, text: str) -> bool:
+    """Genesys refuses a stale ``version`` with 409, or with 400 and "does not match the current
+    version"; a 408 on a PUT leaves it unknown whether the write landed. All three are read again
+    and retried, as the Genesys Terraform provider does (util.IsVersionMismatch)."""
+    if status == 409:
+        return True
+    if method != "PUT":
+        return False
+    return status == 408 or (status == 400 and "does not match the current version" in text)
 
 
 class WriteRetry(BoundedRetry):
@@ -93,8 +105,10 @@ class IntegrationWrites:
                 "integrations:integration:add, :edit and :view, and :delete to destroy), or use "
                 "verify mode: `integration: <name>` without `manage`."
             )
-        if status == 409:
-            raise GenesysConflict(f"{method} {path}: conflict (409): {_error_text(response)}")
+        if _version_mismatch(method, status, _error_text(response)):
+            raise GenesysConflict(
+                f"{method} {path}: version mismatch (HTTP {status}): {_error_text(response)}"
+            )
         if response.is_redirect:
             raise GenesysError(
                 f"{method} {path}: Genesys answered with a redirect (HTTP {status}); not followed."

@@ -55,6 +55,35 @@ def test_a_put_answered_409_is_retried_on_the_version_read_again(genesys):
     assert problems(saved, "IntegrationConfiguration") == []
 
 
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(
+            status=400,
+            method="PUT",
+            payload={
+                "message": "The version 1 does not match the current version 2",
+                "code": "bad.request",
+                "status": 400,
+            },
+        ),
+        Fault(status=408, method="PUT"),
+    ],
+    ids=["400-version", "408"],
+)
+def test_the_other_answers_genesys_gives_a_stale_version_are_retried_too(genesys, fault):
+    genesys.inject(CONFIG, fault)
+    saved = writes(genesys).put_config(DEV, with_topic("v2.detail.events.conversation.{id}.wrapup"))
+    assert [r.method for r in genesys.writes()] == ["PUT", "PUT"] and saved["version"] == 2
+
+
+def test_any_other_400_on_the_put_is_not_retried(genesys):
+    genesys.inject(CONFIG, Fault(status=400, method="PUT", payload={"message": "eventFilter: invalid topic"}))
+    with pytest.raises(GenesysError, match="HTTP 400: eventFilter: invalid topic"):
+        writes(genesys).put_config(DEV, with_topic("nonsense"))
+    assert len(genesys.writes()) == 1
+
+
 def test_a_stale_version_is_refused_by_the_double_as_genesys_does(genesys):
     """The double's 409 is real: a PUT built from a version another writer already replaced."""
     client = fast_client(genesys.url)
