@@ -229,3 +229,54 @@ def test_destroy_deletes_what_this_stack_created(host, genesys):
     host.delete(URN, id_, outs)
     assert genesys.deleted == [id_]
     assert ("DELETE", f"/api/v2/integrations/{id_}", None) in writes(genesys)
+
+
+def test_the_secret_and_tokens_reach_nothing_managed_mode_registers_answers_or_logs(genesys):
+    """The provider as the program registers it (its blob included), its whole life in the host,
+    with a recognisable secret: not in the program's inputs, outputs or exports, nor in anything
+    the host answers or logs, faults included."""
+    from mockrun import AwsAccount, base_config, run_program
+    from test_secrets import SECRET, assert_nowhere, everything_said
+
+    genesys.data["clients"] = {CLIENT_ID: SECRET}
+    config = base_config(
+        **{"genesys:clientSecret": SECRET}, integration={"name": "EventBridge (cx-dev)", "manage": True}
+    )
+    source = f"aws.partner/genesys.com/cloud/{ORG}/dev"
+    run = run_program(config, account=AwsAccount(event_sources={source: "PENDING"}))
+    program_said = everything_said(
+        {
+            "inputs": [r.inputs for r in run.resources],
+            "outputs": [r.outputs for r in run.resources],
+            "exports": run.exports,
+        }
+    )
+    assert "__provider" in program_said
+    inputs = run.one(TYPE).inputs
+    answers: list = []
+    with ProviderHost(env={"PYTHONUNBUFFERED": "1"}) as host:
+        host.configure(genesys_config(genesys.url, CLIENT_ID, SECRET))
+        checked, failures = host.check(URN, {}, inputs)
+        assert failures == []
+        genesys.inject(
+            "/api/v2/integrations/",
+            Fault(status=409, method="PUT"),
+            Fault(status=500, method="PATCH"),
+        )
+        with pytest.raises(HostError) as raised:
+            host.create(URN, checked)  # created and configured; enabling fails
+        answers += [checked, str(raised.value)]
+        id_, outs = host.create(URN, checked)  # the next up finds it by name and mark, and goes on
+        assert [m for m, _, _ in writes(genesys)].count("POST") == 1
+        live = genesys.integration("EventBridge (cx-dev)")
+        live["intendedState"] = "DISABLED"
+        rechecked, _ = host.check(URN, outs, inputs)
+        answers += [outs, rechecked, host.read(URN, id_, outs), str(host.diff(URN, id_, outs, rechecked))]
+        answers.append(host.update(URN, id_, outs, rechecked))
+        genesys.data["permissions"] = {CLIENT_ID: ["integrations:integration:view"]}
+        with pytest.raises(HostError) as raised:
+            host.delete(URN, id_, outs)
+        answers.append(str(raised.value))
+        log = host.log()
+    assert "integrations:integration:delete" in answers[-1]
+    assert_nowhere(program_said + everything_said(answers) + log, genesys.issued_tokens)
