@@ -20,10 +20,9 @@ from typing import Any
 import pulumi
 
 import settings
-from components import patterns, source_wait
-from genesys import managed_config
-from genesys.integration import INTEGRATION_TYPE
+from components import patterns
 from operations import offline_program as offline
+from operations.plan_managed import MANAGED_INTEGRATION, managed_integration
 from operations.plan_text import render
 from operations.stack import OperationError
 from settings import cli as settings_cli
@@ -165,7 +164,7 @@ def _plan(
         "organization": organization,
         "account": {"id": program.account, "assumed": True},
         "region": program.region,
-        "integration": _managed_integration(managed[0])
+        "integration": managed_integration(managed[0])
         if managed
         else _integration(stack_settings, integration),
         "eventBus": {"name": exports.get("eventBusName"), "created": bool(program.of_type(BUS))},
@@ -182,32 +181,6 @@ def _plan(
 
 BUS = "aws:cloudwatch/eventBus:EventBus"
 PERMISSION = "aws:lambda/permission:Permission"
-
-
-MANAGED_INTEGRATION = "pulumi-python:dynamic/genesys:ManagedIntegration"
-
-
-def _managed_integration(registered: offline.Registered) -> dict[str, Any]:
-    """Managed mode: what the first `pulumi up` writes to Genesys, request by request."""
-    inputs, outs = registered.inputs, registered.outputs
-    config = managed_config.desired_config({"version": 1}, inputs)
-    return {
-        "managed": True,
-        "name": inputs["name"],
-        "adopt": inputs["adopt"],
-        "eventSourceName": outs["event_source_name"],
-        "requiredTopics": list(inputs["topics"]),
-        "genesysRequests": [
-            {
-                "method": "POST",
-                "path": "/api/v2/integrations",
-                "body": {"name": inputs["name"], "integrationType": {"id": INTEGRATION_TYPE}},
-            },
-            {"method": "PUT", "path": "/api/v2/integrations/<id>/config/current", "body": config},
-            {"method": "PATCH", "path": "/api/v2/integrations/<id>", "body": {"intendedState": "ENABLED"}},
-        ],
-        "sourceWaitSeconds": source_wait.DEFAULT_WAIT.longest_seconds,
-    }
 
 
 def _integration(

@@ -10,7 +10,8 @@ is not the current one), ``PATCH`` of ``intendedState``, and ``DELETE``; each ne
 permission when the client has a permission list (``data["permissions"]``), else 403 as Genesys
 words it. Its data is a fixture; tests change it and
 inject per-path faults: 429 with Retry-After, 5xx, slow answers, 401, 403, bodies that are not
-JSON, an empty page, a paging loop. Every request is logged for counting.
+JSON, an empty page, a paging loop. Every request is logged for counting (with its JSON body).
+The writes live in tests/genesys_double_writes.py.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import json
 import secrets
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,14 +30,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from genesys_double_writes import WritableIntegrations
+
 FIXTURE = Path(__file__).parent / "fixtures" / "genesys.json"
-# The permission each write needs (Genesys' Platform API reference, Integrations).
-WRITE_PERMISSIONS = {
-    "POST": "integrations:integration:add",
-    "PUT": "integrations:integration:edit",
-    "PATCH": "integrations:integration:edit",
-    "DELETE": "integrations:integration:delete",
-}
 
 
 @dataclass
@@ -74,7 +69,7 @@ class Request:
     """The request's JSON body (None when it had none)."""
 
 
-class GenesysDouble:
+class GenesysDouble(WritableIntegrations):
     def __init__(self, data: dict[str, Any] | None = None, token_lifetime: int = 86399) -> None:
         self.data = copy.deepcopy(data if data is not None else json.loads(FIXTURE.read_text()))
         self.token_lifetime = token_lifetime
@@ -280,88 +275,6 @@ class GenesysDouble:
                     return 200, q
             return 404, {"message": f"queue {queue_id} not found", "status": 404}
         return 404, {"message": f"no route {path}"}
-
-    # -- writes (managed mode) --------------------------------------------------------------
-
-    def _client_of(self, auth: str | None) -> str | None:
-        with self._lock:
-            return self.token_clients.get((auth or "")[7:])
-
-    def _write(self, method: str, path: str, body: str, client_id: str | None) -> tuple[int, Any]:
-        permission = WRITE_PERMISSIONS.get(method)
-        granted = self.data.get("permissions", {}).get(client_id)
-        if permission and granted is not None and permission not in granted:
-            return 403, {
-                "message": "Unable to perform the requested action. You are missing the following "
-                f"permission(s): [{permission}]",
-                "code": "missing.any.permissions",
-                "status": 403,
-                "messageParams": {"permissions": permission},
-            }
-        payload = json.loads(body) if body else {}
-        parts = path.split("/")  # ['', 'api', 'v2', 'integrations', id?, 'config', 'current']
-        if method == "POST" and len(parts) == 4:
-            return self._create_integration(payload)
-        integration = next(
-            (i for i in self.data["integrations"] if len(parts) > 4 and i["id"] == parts[4]), None
-        )
-        if integration is None:
-            return 404, {"message": f"integration {path} not found", "code": "not.found", "status": 404}
-        if method == "PUT" and parts[5:] == ["config", "current"]:
-            return self._put_config(integration, payload)
-        if method == "PATCH" and len(parts) == 5:
-            state = payload.get("intendedState")
-            if state not in ("ENABLED", "DISABLED"):
-                return 400, {
-                    "message": f"intendedState {state!r} is not valid",
-                    "code": "bad.request",
-                    "status": 400,
-                }
-            integration["intendedState"] = state
-            integration["reportedState"] = {"code": "ACTIVE" if state == "ENABLED" else "INACTIVE"}
-            return 200, self._entity(integration)
-        if method == "DELETE" and len(parts) == 5:
-            self.data["integrations"].remove(integration)
-            self.deleted.append(integration["id"])
-            return 200, self._entity(integration)
-        return 405, {"message": "method not allowed"}
-
-    def _create_integration(self, payload: dict[str, Any]) -> tuple[int, Any]:
-        type_id = (payload.get("integrationType") or {}).get("id")
-        if not payload.get("name") or not type_id:
-            return 400, {
-                "message": "name and integrationType.id are required",
-                "code": "bad.request",
-                "status": 400,
-            }
-        integration = {
-            "id": str(uuid.uuid4()),
-            "name": payload["name"],
-            "integrationType": {"id": type_id},
-            "intendedState": "DISABLED",
-            "reportedState": {"code": "INACTIVE"},
-            "config": {"name": payload["name"], "version": 1, "properties": {}, "advanced": {}, "notes": ""},
-        }
-        self.data["integrations"].append(integration)
-        return 200, self._entity(integration)
-
-    def _put_config(self, integration: dict[str, Any], payload: dict[str, Any]) -> tuple[int, Any]:
-        current = integration["config"]
-        if payload.get("version") != current.get("version"):
-            return 409, {
-                "message": f"Version mismatch: the configuration is at version {current.get('version')}, "
-                f"the request has {payload.get('version')}",
-                "code": "conflict",
-                "status": 409,
-            }
-        stored = {**payload, "version": int(current.get("version") or 0) + 1}
-        integration["config"] = stored
-        self.config_versions.append(stored["version"])
-        return 200, stored
-
-    @staticmethod
-    def _entity(integration: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in integration.items() if k != "config"}
 
     def _token(self, body: str, auth: str | None) -> tuple[int, Any]:
         form = parse_qs(body)
