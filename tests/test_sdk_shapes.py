@@ -73,3 +73,21 @@ def test_the_doubles_read_answers_parse_as_genesys_models(genesys):
     assert problems(client.get("/api/v2/organizations/me"), "Organization") == []
     queues = client.get("/api/v2/routing/queues", [("pageSize", 2)])
     assert problems(queues, "QueueEntityListing") == [] and queues["pageCount"] == 3
+
+
+def test_integrations_are_listed_with_the_server_side_type_filter(genesys):
+    """As IntegrationsApi.get_integrations(integration_type=...) sends it: one page for the two
+    EventBridge integrations, not every integration of the organisation."""
+    from genesys.integration import find_integration
+
+    genesys.data["integrations"] += [
+        {
+            **genesys.data["integrations"][2],
+            "id": f"{n:08d}-0000-4000-8000-000000000000",
+            "name": f"Other {n}",
+        }
+        for n in range(150)
+    ]
+    assert find_integration(fast_client(genesys.url), None)["name"] == "EventBridge (dev)"
+    listed = [r for r in genesys.requests if r.path == "/api/v2/integrations"]
+    assert len(listed) == 1 and listed[0].query["integrationType"] == ["amazon-eventbridge-source"]
