@@ -186,3 +186,51 @@ def test_a_stack_uses_two_of_the_regions_metrics_insights_alarms_whatever_its_si
     assert len(insights) == 2 and len(run.of_type(ALARM)) == 4
     assert MI_ALARMS_PER_REGION // len(insights) == 100  # stacks per account and region
     assert PREFIX  # the rules are this stack's; their bus is the alarms' scope
+
+
+def test_what_the_on_call_reads_in_each_alarm():
+    """The descriptions, word for word: what SNS mails when an alarm fires."""
+    source = "aws.partner/genesys.com/cloud/org/dev"
+    specs = delivery_alarms.delivery_alarm_specs(
+        stack=STACK, source=source, bus=source, dead_letter_queue="dlq-0a1b2c3", no_events_for_minutes=60
+    )
+    runbook = 'Read README, "Runbook: events stopped arriving"'
+    assert [s.description for s in specs] == [
+        f"Stack {STACK}: no event arrived from the Genesys partner event source {source} for 60 minutes. "
+        "Genesys may have stopped sending (integration disabled or in error, a topic removed from its filter, "
+        f"the event source deleted, the OAuth client rotated). {runbook}, step 1; check: python -m "
+        "operations health --stack dev --since 60m",
+        f"Stack {STACK}: EventBridge could not put a failed event into the dead-letter queue dlq-0a1b2c3 "
+        f"(InvocationsFailedToBeSentToDlq over the rules on bus {source}): that event is gone unless the "
+        f"archive has it. {runbook}, step 4; which queue: python -m operations health --stack dev",
+        f"Stack {STACK}: deliveries to Lambda failed (FailedInvocations over the rules on bus {source}). "
+        f"{runbook}, step 3; which queue: python -m operations health --stack dev; which error: python -m "
+        "operations dead-letters --stack dev",
+    ]
+    shared = delivery_alarms.delivery_alarm_specs(
+        stack="o/p/s", source="src", bus="shared", dead_letter_queue="q", no_events_for_minutes=None
+    )
+    assert [s.kind for s in shared] == ["events-lost", "deliveries-failing"]
+    assert "over the rules on bus shared (source src))" in shared[0].description
+    assert shared[0].query == (
+        'SELECT SUM(InvocationsFailedToBeSentToDlq) FROM SCHEMA("AWS/Events", EventBusName, RuleName) '
+        "WHERE EventBusName = 'shared'"
+    )
+    assert (shared[1].metric_name, shared[1].period, shared[1].evaluation_periods) == (
+        "FailedInvocations",
+        300,
+        1,
+    )
+    assert shared[1].dimensions == {}
+
+
+def test_long_names_are_cut_in_the_middle_at_140_characters():
+    kept, cut = "k" * 140, "a" * 70 + "b" * 71
+    stopped = delivery_alarms.delivery_alarm_specs(
+        stack=f"o/p/{kept}", source=cut, bus=cut, dead_letter_queue="q", no_events_for_minutes=5
+    )[0]
+    assert f"--stack {kept} --since 5m" in stopped.description
+    assert f"source {'a' * 69}…{'b' * 69} for 5 minutes" in stopped.description
+    with pytest.raises(delivery_alarms.AlarmLimitError, match=r"^alarm description of 1025 characters"):
+        delivery_alarms._described("d" * 1025)
+    assert delivery_alarms._described("d" * 1024) == "d" * 1024
