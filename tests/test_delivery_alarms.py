@@ -104,9 +104,29 @@ def test_lost_and_failed_are_metrics_insights_alarms_over_the_stacks_bus(kind):
     assert parsed["bus"] == run.exports["eventBusName"] == SOURCE
     assert alarm["treatMissingData"] == documented["missing"]
     assert (alarm["comparisonOperator"], alarm["threshold"]) == ("GreaterThanThreshold", 0)
-    assert query["returnData"] is True and query["period"] % 60 == 0
+    assert query["returnData"] is True and query["period"] == 300 and query["id"] == "q"
+    assert alarm["evaluationPeriods"] == alarm["datapointsToAlarm"] == 1
     assert query["period"] * alarm["evaluationPeriods"] <= MI_EVALUATION_SECONDS
     assert "metricName" not in alarm and "namespace" not in alarm
+
+
+def test_on_a_bus_other_than_the_source_both_are_named_with_the_queue_and_tags():
+    custom = {
+        "source": "com.example.cc",
+        "detailTypes": ["conversation.end"],
+        "queueIdPath": "detail.q",
+        "eventBus": "cc",
+    }
+    run = run_program(base_config(customEvents=custom, tags={"team": "contact-centre"}))
+    queue = run.one(SQS).outputs["name"]
+    lost = delivery(run)["events-lost"].inputs
+    assert (
+        f"dead-letter queue {queue} (InvocationsFailedToBeSentToDlq over the rules on bus cc (source com.example.cc))"
+        in (lost["alarmDescription"])
+    )
+    assert "WHERE EventBusName = 'cc'" in lost["metricQueries"][0]["expression"]
+    for alarm in delivery(run).values():
+        assert alarm.inputs["tags"] == {"team": "contact-centre"}, alarm.name
 
 
 def test_on_the_default_bus_the_query_has_no_bus_dimension():
