@@ -66,6 +66,19 @@ def _by_name(client: GenesysClient, name: str) -> list[dict[str, Any]]:
     ]
 
 
+def _by_mark(client: GenesysClient, owner: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The EventBridge integrations whose configuration carries ``owner``'s mark, with it."""
+    found = []
+    for page in client.pages(INTEGRATIONS_PATH, [("integrationType", INTEGRATION_TYPE)]):
+        for entity in page.entities:
+            if (entity.get("integrationType") or {}).get("id") != INTEGRATION_TYPE:
+                continue
+            config = _config(client, entity["id"])
+            if managed_config.marked_by(config) == owner:
+                found.append((entity, config))
+    return found
+
+
 def _config(client: GenesysClient, integration_id: str) -> dict[str, Any]:
     config: dict[str, Any] = client.get(f"{INTEGRATIONS_PATH}/{integration_id}/config/current")
     return config
@@ -125,15 +138,35 @@ def _not_ours(entity: dict[str, Any], config: dict[str, Any], inputs: dict[str, 
     )
 
 
+def _gone(inputs: dict[str, Any]) -> str:
+    return (
+        f"the Genesys integration {inputs['name']!r} that this stack keeps no longer exists (deleted "
+        "in Genesys Admin? Genesys deleted its partner event source with it, so the bus receives "
+        "nothing). The stack protects it, so it is not replaced on its own: run `pulumi refresh` "
+        "(it drops the integration from the stack's state), then `pulumi up` creates it again."
+    )
+
+
 class ManagedIntegrationProvider(GenesysProvider):
     input_keys = INPUT_KEYS
 
     def _live(
-        self, client: GenesysClient, inputs: dict[str, Any], known_id: str | None
+        self,
+        client: GenesysClient,
+        inputs: dict[str, Any],
+        known_id: str | None,
+        in_state: bool = False,
     ) -> dict[str, Any] | None:
-        """Live facts of this stack's integration (by id, else by name), or None when there is
-        none. Raises NotOurs for one it may not write to."""
+        """Live facts of this stack's integration (by id, else by name, else, for one the
+        state holds, by this stack's mark), or None when there is none. Raises NotOurs for one
+        it may not write to.
+
+        The mark matters because the engine hands check() the inputs an earlier check()
+        returned, and a first up's hold no id (the integration did not exist yet): after a
+        rename, in the stack file or in Genesys Admin, only the mark still finds it, so the
+        rename is an update of the integration the stack has, not a second one."""
         entity: dict[str, Any] | None = None
+        config: dict[str, Any] | None = None
         if known_id:
             try:
                 entity = client.get(f"{INTEGRATIONS_PATH}/{known_id}")
@@ -149,9 +182,20 @@ class ManagedIntegrationProvider(GenesysProvider):
                     "Admin, or give this stack's another `name`."
                 )
             entity = matches[0] if matches else None
+        if entity is None and in_state:
+            marked = _by_mark(client, inputs["owner"])
+            if len(marked) > 1:
+                ids = ", ".join(str(e["id"]) for e, _ in marked)
+                raise GenesysError(
+                    f"several EventBridge integrations carry this stack's mark "
+                    f"({managed_config.mark(inputs['owner'])}): {ids}; keep the one this stack "
+                    "routes from and delete the others in Genesys Admin (or remove the mark from "
+                    "their notes)."
+                )
+            entity, config = marked[0] if marked else (None, None)
         if entity is None:
             return None
-        config = _config(client, entity["id"])
+        config = config if config is not None else _config(client, entity["id"])
         owned = managed_config.marked_by(config) == inputs["owner"]
         if not owned and not inputs.get("adopt") and entity["id"] != known_id:
             raise _not_ours(entity, config, inputs)
@@ -161,24 +205,26 @@ class ManagedIntegrationProvider(GenesysProvider):
         inputs = inputs_of(news, self.input_keys)
         if has_unknowns(inputs):
             return CheckResult(inputs, [])
+        in_state = bool(olds)  # the engine passes no olds for a resource its state lacks
         try:
             client = self.client()
-            live = self._live(client, inputs, olds.get("integration_id") or None)
+            live = self._live(client, inputs, olds.get("integration_id") or None, in_state)
+            if live is None and in_state:
+                raise GenesysNotFound(_gone(inputs))
+            if live is not None and "created" in olds:
+                live["created"] = bool(olds["created"])  # the state remembers, not the mark
             facts = live if live is not None else planned_facts(inputs, _org_id(client))
         except GenesysError as e:
             return CheckResult(inputs, [CheckFailure("name", str(e))])
         return CheckResult(facts, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # Never a replace: the resource is protected, and the engine refuses to replace a
+        # protected resource; an integration deleted in Genesys fails check() with the fix.
         changed = [k for k in self.input_keys if olds.get(k) != news.get(k)]
         if news.get("drift"):
             changed.append("drift")
-        # Deleted in Genesys (check found none): a new integration, so a new id.
-        gone = "integration_id" in news and news.get("integration_id") != olds.get("integration_id")
-        replaces = ["integration_id"] if gone else []
-        return DiffResult(
-            changes=bool(changed) or gone, replaces=replaces, stables=[], delete_before_replace=False
-        )
+        return DiffResult(changes=bool(changed), replaces=[], stables=[], delete_before_replace=False)
 
     def _apply(
         self, client: GenesysClient, integration_id: str, inputs: dict[str, Any], created: bool
@@ -206,12 +252,11 @@ class ManagedIntegrationProvider(GenesysProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = inputs_of(news, self.input_keys)
         client = self.client()
-        live = self._live(client, inputs, id_)
-        if live is None:
-            raise GenesysNotFound(
-                f"the Genesys integration {id_} no longer exists; run `pulumi up` again to create it"
-            )
-        outs = self._apply(client, id_, inputs, bool(olds.get("created")) or bool(live["created"]))
+        if self._live(client, inputs, id_) is None:
+            raise GenesysNotFound(_gone(inputs))
+        # Created or adopted is what the state remembers: an adopted integration carries the
+        # stack's mark after its first PUT, and must not become "created" (deleted on destroy).
+        outs = self._apply(client, id_, inputs, bool(olds.get("created")))
         return UpdateResult(outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

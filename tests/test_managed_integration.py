@@ -215,13 +215,63 @@ def test_a_topic_added_to_the_stack_is_an_update_of_the_event_filter(host, genes
     assert genesys.integration("EventBridge (cx-dev)")["config"]["properties"]["eventFilter"] == sorted(wider)
 
 
-def test_an_integration_deleted_in_genesys_is_replaced(host, genesys):
-    id_, outs = deploy(host, genesys)
+def first_up(host, genesys, **changes):
+    """A first `pulumi up` as the engine records it: the state's inputs are what check()
+    returned (no integration id yet: it did not exist), its outputs what create() returned."""
+    checked, failures = host.check(URN, {}, inputs(**changes))
+    assert failures == []
+    id_, outs = host.create(URN, checked)
+    return checked, id_, outs
+
+
+def test_an_integration_deleted_in_genesys_fails_the_preview_with_the_fix_not_a_replace(host, genesys):
+    # A replace would be refused by the engine (the resource is protected) with advice to edit
+    # the program; the check says what happened and what to run instead.
+    state_inputs, id_, outs = first_up(host, genesys)
     genesys.data["integrations"] = [i for i in genesys.data["integrations"] if i["id"] != id_]
-    checked, failures = host.check(URN, outs, inputs())
-    assert failures == [] and checked["integration_id"] == ""
-    assert list(host.diff(URN, id_, outs, checked).replaces) == ["integration_id"]
-    assert host.read(URN, id_, outs)[0] == ""  # a refresh drops it from the state
+    before = len(genesys.writes())
+    _, failures = host.check(URN, state_inputs, inputs())
+    assert [p for p, _ in failures] == ["name"]
+    assert "'EventBridge (cx-dev)' that this stack keeps no longer exists" in failures[0][1]
+    assert "run `pulumi refresh`" in failures[0][1] and "then `pulumi up` creates it again" in failures[0][1]
+    assert host.read(URN, id_, outs)[0] == ""  # the refresh drops it from the state
+    assert len(genesys.writes()) == before
+    rechecked, failures = host.check(URN, {}, inputs())  # the up after it: a create
+    assert failures == [] and rechecked["integration_id"] == ""
+
+
+@pytest.mark.parametrize("where", ["stack file", "Genesys Admin"])
+def test_a_renamed_integration_is_an_update_of_the_same_one_not_a_second(host, genesys, where):
+    state_inputs, id_, outs = first_up(host, genesys)
+    assert state_inputs["integration_id"] == ""
+    name = "EventBridge (cx-dev)"
+    if where == "stack file":
+        name = "EventBridge (contact centre dev)"
+    else:
+        genesys.integration("EventBridge (cx-dev)")["name"] = "Renamed by hand"
+    checked, failures = host.check(URN, state_inputs, inputs(name=name))
+    assert failures == [] and checked["integration_id"] == id_
+    diff = host.diff(URN, id_, outs, checked)
+    assert diff.changes == proto.DiffResponse.DIFF_SOME and list(diff.replaces) == []
+    updated = host.update(URN, id_, outs, checked)
+    assert updated["integration_name"] == name and updated["drift"] == []
+    assert [i["name"] for i in genesys.data["integrations"]].count(name) == 1
+    assert [m for m, _, _ in writes(genesys)].count("POST") == 1
+
+
+def test_an_adopted_integration_stays_adopted_through_updates_and_destroy_leaves_it(host, genesys):
+    dev = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"
+    state_inputs, id_, outs = first_up(host, genesys, name="EventBridge (dev)", adopt=True)
+    assert id_ == dev and outs["created"] is False
+    wider = [*TOPICS, "v2.detail.events.conversation.{id}.voicemail.end"]
+    checked, failures = host.check(
+        URN, state_inputs, inputs(name="EventBridge (dev)", adopt=True, topics=wider)
+    )
+    assert failures == [] and checked["created"] is False
+    updated = host.update(URN, id_, outs, checked)
+    assert updated["created"] is False
+    host.delete(URN, id_, updated)
+    assert genesys.deleted == [] and genesys.integration("EventBridge (dev)")
 
 
 def test_destroy_deletes_what_this_stack_created(host, genesys):
