@@ -12,7 +12,7 @@ import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import proto
 
-from conftest import CLIENT_ID, CLIENT_SECRET
+from conftest import CLIENT_ID, CLIENT_SECRET, configured
 from genesys.managed_integration import ManagedIntegrationProvider
 from genesys_double import Fault
 from provider_host import HostError, ProviderHost, genesys_config, urn
@@ -330,3 +330,19 @@ def test_the_secret_and_tokens_reach_nothing_managed_mode_registers_answers_or_l
         log = host.log()
     assert "integrations:integration:delete" in answers[-1]
     assert_nowhere(program_said + everything_said(answers) + log, genesys.issued_tokens)
+
+
+def test_a_configured_provider_that_has_talked_to_genesys_pickles_without_its_secret(genesys):
+    """The engine keeps the provider dill-pickled in the state (``__provider``). Even one that
+    holds the secret, with the process's shared client (secret, token) built and used, pickles
+    to nothing of them, and unpickles unconfigured."""
+    from test_secrets import SECRET, assert_nowhere
+
+    genesys.data["clients"] = {CLIENT_ID: SECRET}
+    provider = configured(ManagedIntegrationProvider(), genesys, **{"genesys:clientSecret": SECRET})
+    checked = provider.check({}, {k: v for k, v in inputs().items() if k != "__provider"})
+    assert checked.failures == [] and checked.inputs["event_source_name"].endswith("/cx-dev")
+    assert genesys.issued_tokens  # it logged in: the shared client holds a token
+    blob = base64.b64decode(serialize_provider(provider))
+    assert_nowhere(blob.decode("latin-1"), genesys.issued_tokens)
+    assert dill.loads(blob)._connection is None
