@@ -346,3 +346,19 @@ def test_a_configured_provider_that_has_talked_to_genesys_pickles_without_its_se
     blob = base64.b64decode(serialize_provider(provider))
     assert_nowhere(blob.decode("latin-1"), genesys.issued_tokens)
     assert dill.loads(blob)._connection is None
+
+
+def test_two_integrations_with_this_stacks_mark_and_neither_of_its_name_are_named_not_guessed(host, genesys):
+    import copy
+
+    state_inputs, id_, _ = first_up(host, genesys)
+    ours = genesys.integration("EventBridge (cx-dev)")
+    twin = {**copy.deepcopy(ours), "id": "7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d", "name": "Copy of it"}
+    genesys.data["integrations"].append(twin)
+    ours["name"] = "Renamed by hand"
+    _, failures = host.check(URN, state_inputs, inputs())
+    assert [p for p, _ in failures] == ["name"]
+    assert (
+        f"several EventBridge integrations carry this stack's mark (managed-by: {OWNER}): {id_}, {twin['id']}"
+        in failures[0][1]
+    )
