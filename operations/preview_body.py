@@ -36,20 +36,23 @@ def marker(stack: str) -> str:
 def split_summary(output: str) -> tuple[str, str]:
     """(the ``Resources:`` block to the end of the output, everything before it). The block is
     the last line that is exactly ``Resources:`` and what follows it; without one, ("", output)."""
-    lines = output.rstrip("\n").split("\n")
+    text = output.rstrip("\n")
+    lines = text.split("\n")
     starts = [i for i, line in enumerate(lines) if line.rstrip() == "Resources:"]
-    if not starts:
-        return "", output.rstrip("\n")
-    summary = "\n".join(lines[starts[-1] :])
-    if len(summary) > SUMMARY_MAX:
-        return "", output.rstrip("\n")
+    summary = "\n".join(lines[starts[-1] :]) if starts else ""
+    if not summary or len(summary) > SUMMARY_MAX:
+        return "", text
     return summary, "\n".join(lines[: starts[-1]]).rstrip("\n")
 
 
-def fenced(text: str) -> str:
-    """A code block whose fence no backtick run in ``text`` can close."""
+def fence_for(text: str) -> str:
+    """A fence no backtick run in ``text`` (or in any part of it) can close."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
+    return "`" * max(3, longest + 1)
+
+
+def fenced(text: str) -> str:
+    fence = fence_for(text)
     return f"{fence}\n{text}\n{fence}"
 
 
@@ -82,12 +85,18 @@ def compose(stack: str, output: str, status: int, log_url: str = "", limit: int 
         head += ["No resource summary: the preview stopped before it (see below).", ""]
     frame_open = "<details><summary>Steps, diff and diagnostics</summary>\n\n"
     frame_close = "\n</details>\n"
-    note = f"\n\n{{}} more line(s) cut to fit GitHub's comment size; the whole output is in {log}."
-    budget = limit - len("\n".join(head)) - 1 - len(frame_open) - len(frame_close) - len(note) - 20
-    shown, left_out = cut(details, max(budget, 0))
+
+    def note(lines: int) -> str:
+        return f"\n\n{lines} more line(s) cut to fit GitHub's comment size; the whole output is in {log}."
+
+    # What surrounds the shown lines, at its largest: the fence of the whole text (a part of it
+    # never needs a longer one) and the note with the count of every line.
+    around = len("\n".join(head)) + 1 + len(frame_open) + 2 * len(fence_for(details)) + 2
+    around += len(frame_close) + len(note(details.count("\n") + 1))
+    shown, left_out = cut(details, max(limit - around, 0))
     body = "\n".join(head) + "\n" + frame_open + fenced(shown)
     if left_out:
-        body += note.format(left_out)
+        body += note(left_out)
     return body + frame_close
 
 

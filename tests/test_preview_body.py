@@ -8,7 +8,16 @@ import sys
 
 import pytest
 
-from operations.preview_body import COMMENT_MAX, compose, cut, fenced, main, marker, split_summary
+from operations.preview_body import (
+    COMMENT_MAX,
+    SUMMARY_MAX,
+    compose,
+    cut,
+    fenced,
+    main,
+    marker,
+    split_summary,
+)
 
 SUMMARY = "Resources:\n    + 601 to create\n    8 unchanged\n\nDuration: 41s"
 
@@ -40,9 +49,54 @@ def test_a_preview_too_long_for_a_comment_keeps_its_summary_and_says_what_was_cu
     assert body.endswith("</details>\n")
 
 
-@pytest.mark.parametrize("limit", [2_000, 10_000, 30_000])
-def test_the_body_fits_any_limit_it_is_given(limit):
-    assert len(compose("prod", preview_output(2_000), 0, limit=limit)) <= limit
+def test_the_body_fits_every_limit_and_uses_it():
+    # Lines of many lengths, backticks in some: the body never passes the limit, and what is
+    # left unused is less than the line that did not fit.
+    lines = [f"{'`' * (i % 5)} step {i} {'x' * (i * 7 % 53)}" for i in range(400)]
+    output = "\n".join(lines) + "\n" + SUMMARY
+    for limit in range(1_500, 9_000, 37):
+        body = compose("prod", output, 0, "https://l", limit=limit)
+        assert len(body) <= limit, limit
+        assert limit - len(body) <= 60 + 20, limit  # the longest line, and the note's digits
+
+
+def test_the_cut_wastes_no_room():
+    # One-character lines: the body ends within two characters of the limit (the cut keeps whole
+    # lines, and keeps one character spare), for every limit.
+    output = "\n".join("x" for _ in range(5_000)) + "\n" + SUMMARY  # 4 digits, cut or not
+    for limit in range(1_000, 2_000):
+        assert limit - 2 <= len(compose("prod", output, 0, "https://l", limit=limit)) <= limit, limit
+
+
+def test_the_whole_body_of_a_short_preview():
+    output = "Previewing update (dev):\n +  rule  create\n\n" + SUMMARY + "\n"
+    assert compose("dev", output, 0, "https://log") == (
+        "<!-- genesys-queue-events preview: dev -->\n"
+        "### `pulumi preview` of `dev`: succeeded\n"
+        "\n"
+        f"```\n{SUMMARY}\n```\n"
+        "\n"
+        "<details><summary>Steps, diff and diagnostics</summary>\n"
+        "\n"
+        "```\nPreviewing update (dev):\n +  rule  create\n```\n"
+        "</details>\n"
+    )
+    failed = compose("dev", "boom", 3)
+    assert failed.split("\n")[1:6] == [
+        "### `pulumi preview` of `dev`: **failed** (exit status 3); the reason is below",
+        "",
+        "No resource summary: the preview stopped before it (see below).",
+        "",
+        "<details><summary>Steps, diff and diagnostics</summary>",
+    ]
+    assert failed.endswith("```\nboom\n```\n</details>\n")
+
+
+def test_a_cut_without_a_log_link_names_the_log():
+    body = compose("dev", preview_output(100), 0, limit=2_000)
+    assert body.endswith("the whole output is in the preview job's log.\n</details>\n")
+    assert compose("dev", "x", 0, "https://a/{b}").count("{b}") == 0  # no link when nothing is cut
+    assert "(https://a/{b})" in compose("dev", preview_output(100), 0, "https://a/{b}", limit=2_000)
 
 
 def test_a_failed_preview_says_so_and_keeps_the_diagnostics():
@@ -54,16 +108,21 @@ def test_a_failed_preview_says_so_and_keeps_the_diagnostics():
 
 
 def test_the_summary_is_the_last_resources_block():
-    output = "Resources:\n  (a line of the program's own output)\nmore\n" + SUMMARY
+    output = "\nResources:\n  (a line of the program's own output)\nmore  \n  Resources:\n" + SUMMARY + "\n\n"
     summary, rest = split_summary(output)
     assert summary == SUMMARY
-    assert rest.endswith("more")
-    assert split_summary("no summary here\n") == ("", "no summary here")
+    # everything before it, as it was (an indented "Resources:" is the program's own line)
+    assert rest == "\nResources:\n  (a line of the program's own output)\nmore  \n  Resources:"
+    assert split_summary("\nno summary here  \n\n") == ("", "\nno summary here  ")
+    assert split_summary("Resources:  \n    + 1 to create  \n")[0] == "Resources:  \n    + 1 to create  "
+    assert split_summary("Resources:\n    + 1 to create\nDuration: 1sX\n\n")[0].endswith("1sX")
+    assert split_summary("a line ending in X\n") == ("", "a line ending in X")
 
 
 def test_an_overlong_resources_block_is_not_taken_for_the_summary():
-    output = "Resources:\n" + "x\n" * 3_000
-    assert split_summary(output)[0] == ""
+    longest = "Resources:\n" + "x" * (SUMMARY_MAX - len("Resources:\n"))
+    assert split_summary(longest + "\n") == (longest, "")
+    assert split_summary("\n" + longest + "x\n") == ("", "\n" + longest + "x")
 
 
 def test_no_output_can_close_the_fence():
@@ -84,23 +143,59 @@ def test_a_stack_name_that_is_not_one_is_refused():
         compose("dev -->\n<script>", "x", 0)
 
 
+USAGE = "usage: python -m operations.preview_body STACK PREVIEW.txt STATUS [LOG_URL]\n"
+
+
 def test_the_command_writes_the_body(tmp_path, capsys):
-    (tmp_path / "preview.txt").write_text(preview_output(2))
-    assert main(["dev", str(tmp_path / "preview.txt"), "0"]) == 0
-    assert capsys.readouterr().out.startswith(marker("dev"))
-    assert main(["dev", str(tmp_path / "missing.txt"), "1"]) == 0
-    assert "(no output: " in capsys.readouterr().out
-    assert main(["dev"]) == 2
+    preview = tmp_path / "preview.txt"
+    preview.write_bytes(preview_output(2).encode() + b"caf\xe9\n")  # not UTF-8: replaced, not a crash
+    assert main(["dev", str(preview), "0", "https://log"]) == 0
+    assert capsys.readouterr().out == compose("dev", preview_output(2) + "caf\ufffd\n", 0, "https://log")
+    assert main(["dev", str(preview), "-1"]) == 0
+    assert capsys.readouterr().out == compose("dev", preview_output(2) + "caf\ufffd\n", -1)
+    missing = tmp_path / "missing.txt"
+    assert main(["dev", str(missing), "1"]) == 0
+    assert capsys.readouterr().out == compose("dev", f"(no output: {missing} was not written)", 1)
+
+
+def test_the_command_reads_its_arguments_and_passes_the_log_link(tmp_path, capsys, monkeypatch):
+    preview = tmp_path / "preview.txt"
+    preview.write_text(preview_output(5_000))
+    monkeypatch.setattr(sys, "argv", ["preview_body", "prod", str(preview), "0", "https://log/1"])
+    assert main() == 0
+    out = capsys.readouterr().out
+    assert out == compose("prod", preview_output(5_000), 0, "https://log/1")
+    assert "[the preview job's log](https://log/1)." in out
+
+
+@pytest.mark.parametrize(
+    "argv", [["dev"], ["dev", "p.txt"], ["dev", "p.txt", "x"], ["dev", "p.txt", "0", "u", "more"]]
+)
+def test_a_wrong_command_line_prints_the_usage(argv, capsys):
+    assert main(argv) == 2
+    assert capsys.readouterr() == ("", USAGE)
+
+
+def test_a_stack_name_that_is_not_one_is_a_clean_error(tmp_path, capsys):
+    (tmp_path / "preview.txt").write_text("x")
     assert main(["Dev!", str(tmp_path / "preview.txt"), "0"]) == 2
-    assert "error: stack 'Dev!'" in capsys.readouterr().err
+    assert capsys.readouterr() == ("", "error: stack 'Dev!' is not a stack name (^[a-z0-9-]+$)\n")
 
 
 def test_it_runs_as_a_module(tmp_path):
     (tmp_path / "preview.txt").write_text(preview_output(1))
     done = subprocess.run(
-        [sys.executable, "-m", "operations.preview_body", "dev", str(tmp_path / "preview.txt"), "0"],
+        [
+            sys.executable,
+            "-m",
+            "operations.preview_body",
+            "dev",
+            str(tmp_path / "preview.txt"),
+            "0",
+            "https://l",
+        ],
         capture_output=True,
         text=True,
         check=True,
     )
-    assert done.stdout.startswith(marker("dev"))
+    assert done.stdout == compose("dev", preview_output(1), 0, "https://l")
