@@ -128,7 +128,9 @@ def test_the_runtime_lock_is_the_programs_part_of_the_lock():
     lock, runtime = locked(), locked(RUNTIME_LOCK)
     assert all(runtime[name] == lock[name] for name in runtime), [n for n in runtime if runtime[n] != lock[n]]
     needed: set[str] = set()
-    pending = [Requirement(r) for r in (ROOT / "requirements.in").read_text().splitlines() if r and r[0].isalpha()]
+    pending = [
+        Requirement(r) for r in (ROOT / "requirements.in").read_text().splitlines() if r and r[0].isalpha()
+    ]
     while pending:
         requirement = pending.pop()
         name = canonicalize_name(requirement.name)
