@@ -228,9 +228,11 @@ def deploy_calls(stack: str, run: Any) -> list[tuple[str, str, dict[str, Any]]]:
     calls += [(a, bus.outputs["arn"], region) for a in ("events:CreateEventBus", "events:DescribeEventBus")]
     rules = {r.inputs["name"]: r.outputs["arn"] for r in run.of_type("aws:cloudwatch/eventRule:EventRule")}
     assert rules
-    for arn in rules.values():
-        for action in ("events:PutRule", "events:TagResource", "events:DeleteRule", "events:RemoveTargets"):
-            calls.append((action, arn, region))
+    for rule in run.of_type("aws:cloudwatch/eventRule:EventRule"):
+        sources = json.loads(rule.inputs["eventPattern"])["source"]
+        calls.append(("events:PutRule", rule.outputs["arn"], {**region, "events:source": sources}))
+        for action in ("events:TagResource", "events:DeleteRule", "events:RemoveTargets", "events:DisableRule"):
+            calls.append((action, rule.outputs["arn"], region))
     for target in run.of_type("aws:cloudwatch/eventTarget:EventTarget"):
         rule_arn = rules[target.inputs["rule"]]
         calls.append(("events:PutTargets", rule_arn, {**region, "events:TargetArn": [target.inputs["arn"]]}))
@@ -303,6 +305,12 @@ def test_the_deploy_role_routes_and_grants_nothing_outside_its_stack(deployed):
     for targets in ([other], [own, other], [f"arn:aws:sqs:{REGION}:{ACCOUNT}:exfiltrate"]):
         assert not allowed(doc, "events:PutTargets", rule, {**region, "events:TargetArn": targets})
     assert not allowed(doc, "events:PutTargets", rule, region)
+    # Rules that match the Genesys partner source only: not AWS's own events, nor any source.
+    genesys = {**region, "events:source": ["aws.partner/genesys.com/cloud/o/s"]}
+    assert allowed(doc, "events:PutRule", rule, genesys)
+    for sources in (["aws.iam"], ["aws.partner/genesys.com/cloud/o/s", "aws.s3"]):
+        assert not allowed(doc, "events:PutRule", rule, {**region, "events:source": sources})
+    assert not allowed(doc, "events:PutRule", rule, region)  # a pattern without a source
     # Invoke grants for EventBridge only: not for another service, an account or everyone.
     assert allowed(doc, "lambda:AddPermission", own, {"lambda:Principal": "events.amazonaws.com"})
     for principal in ("*", "sns.amazonaws.com", "210987654321"):
