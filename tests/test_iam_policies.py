@@ -231,7 +231,12 @@ def deploy_calls(stack: str, run: Any) -> list[tuple[str, str, dict[str, Any]]]:
     for rule in run.of_type("aws:cloudwatch/eventRule:EventRule"):
         sources = json.loads(rule.inputs["eventPattern"])["source"]
         calls.append(("events:PutRule", rule.outputs["arn"], {**region, "events:source": sources}))
-        for action in ("events:TagResource", "events:DeleteRule", "events:RemoveTargets", "events:DisableRule"):
+        for action in (
+            "events:TagResource",
+            "events:DeleteRule",
+            "events:RemoveTargets",
+            "events:DisableRule",
+        ):
             calls.append((action, rule.outputs["arn"], region))
     for target in run.of_type("aws:cloudwatch/eventTarget:EventTarget"):
         rule_arn = rules[target.inputs["rule"]]
@@ -383,6 +388,37 @@ def test_state_is_scoped_to_the_stack_of_this_project(deployed):
     preview = concrete("preview-permissions.json", stack)
     assert allowed(preview, "s3:GetObject", f"{base}/stacks/{project}/{stack}.json")
     assert not allowed(preview, "s3:PutObject", f"{base}/stacks/{project}/{stack}.json")
+
+
+def test_every_lookup_of_the_preview_is_an_action_its_resource_takes_and_the_role_grants(deployed):
+    # What the program asks AWS in a preview (run.calls: the provider's invokes and the Lambda
+    # calls), as IAM sees each.
+    stack, run = deployed
+    region = {"aws:RequestedRegion": REGION}
+    source_arn = run.exports["eventSourceArn"]
+    as_iam = {
+        "aws:index/getCallerIdentity:getCallerIdentity": lambda _: ("sts:GetCallerIdentity", "*"),
+        "aws:cloudwatch/getEventSource:getEventSource": lambda _: ("events:ListEventSources", "*"),
+        "aws:cloudwatch/getEventBuses:getEventBuses": lambda _: ("events:ListEventBuses", "*"),
+        "lambda:GetFunctionConcurrency": lambda a: ("lambda:GetFunctionConcurrency", a["functionName"]),
+        "lambda:GetAlias": lambda a: ("lambda:GetAlias", f"{a['functionName']}:{a['name']}"),
+    }
+    made = [(token, args) for token, args in run.calls if token in as_iam]
+    assert {token for token, _ in made} == set(as_iam)
+    calls = [as_iam[token](args) for token, args in made] + [("events:DescribeEventSource", source_arn)]
+    for action, resource in calls:
+        assert accepts(action, resource), f"IAM cannot grant {action} on {resource}"
+        function = resource.split(":")[6] if resource.startswith("arn:aws:lambda:") else "conversation-ended"
+        doc = concrete("preview-permissions.json", stack, function=function)
+        assert allowed(doc, action, resource, region), (action, resource)
+    assert (
+        not {t for t, _ in run.calls}
+        - set(as_iam)
+        - {
+            "aws:index/getRegion:getRegion",  # no AWS call: the provider's configured region
+            "aws:index/getPartition:getPartition",
+        }
+    ), "a lookup this test does not map to IAM"
 
 
 def test_the_preview_reads_no_other_projects_state_and_no_function_code(deployed):
