@@ -199,7 +199,10 @@ class ManagedIntegrationProvider(GenesysProvider):
         owned = managed_config.marked_by(config) == inputs["owner"]
         if not owned and not inputs.get("adopt") and entity["id"] != known_id:
             raise _not_ours(entity, config, inputs)
-        return _facts(client, entity, config, inputs, created=owned)
+        # Where the state does not say (a first preview, a create resuming a failed one), an
+        # existing integration under `adopt` is adopted: its mark may be from an adopting run
+        # that failed half-way, and only what the stack created is deleted on destroy.
+        return _facts(client, entity, config, inputs, created=owned and not inputs.get("adopt"))
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = inputs_of(news, self.input_keys)

@@ -362,3 +362,19 @@ def test_two_integrations_with_this_stacks_mark_and_neither_of_its_name_are_name
         f"several EventBridge integrations carry this stack's mark (managed-by: {OWNER}): {id_}, {twin['id']}"
         in failures[0][1]
     )
+
+
+def test_an_adoption_that_failed_half_way_is_still_an_adoption_on_the_next_up(host, genesys):
+    """The failed run wrote the stack's mark; the next up must not take that for "created"."""
+    genesys.integration("EventBridge (dev)")["intendedState"] = "DISABLED"
+    adopting = inputs(name="EventBridge (dev)", adopt=True)
+    checked, _ = host.check(URN, {}, adopting)
+    genesys.inject("/api/v2/integrations/", Fault(status=500, method="PATCH"))
+    with pytest.raises(HostError, match="HTTP 500"):
+        host.create(URN, checked)  # configured and marked; enabling failed
+    checked, failures = host.check(URN, {}, adopting)
+    assert failures == [] and checked["created"] is False
+    id_, outs = host.create(URN, checked)
+    assert outs["created"] is False and outs["intended_state"] == "ENABLED"
+    host.delete(URN, id_, outs)
+    assert genesys.deleted == []
