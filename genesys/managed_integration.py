@@ -4,7 +4,10 @@
 keeps, or the one of that name, and returns the desired inputs with the live facts: its id, the
 partner event source it publishes to and ``drift``, each difference from what the stack wants.
 ``diff()`` reports drift as an update, so ``pulumi preview`` shows a topic removed in Genesys
-Admin, a disabled integration or another account as a change, and ``pulumi up`` restores it.
+Admin, a disabled integration, another account or a rename as a change, and ``pulumi up``
+restores it. It never reports a replace: the program protects the resource, and the engine
+refuses to replace a protected one; an integration deleted in Genesys fails ``check()`` with the
+way back (refresh, then up).
 
 ``create()`` POSTs the integration (or takes over the one a failed run created, found by name and
 mark), PUTs its configuration on the current ``version`` (a 409 re-reads it, bounded) and PATCHes
