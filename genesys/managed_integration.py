@@ -34,7 +34,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from genesys import managed_config
+from genesys import managed_config, managed_lookup
 from genesys.client import GenesysClient
 from genesys.errors import GenesysError, GenesysNotFound
 from genesys.integration import INTEGRATION_TYPE, INTEGRATIONS_PATH, OUTPUT_KEYS, verified_facts
@@ -54,37 +54,6 @@ INPUT_KEYS = (
     "adopt",
 )
 MANAGED_OUTPUT_KEYS = (*OUTPUT_KEYS, "drift", "created")
-
-
-class NotOurs(GenesysError):
-    """An integration of that name exists, and this stack neither created nor adopts it."""
-
-
-def _by_name(client: GenesysClient, name: str) -> list[dict[str, Any]]:
-    return [
-        e
-        for page in client.pages(INTEGRATIONS_PATH, [("integrationType", INTEGRATION_TYPE)])
-        for e in page.entities
-        if (e.get("integrationType") or {}).get("id") == INTEGRATION_TYPE and e.get("name") == name
-    ]
-
-
-def _by_mark(client: GenesysClient, owner: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """The EventBridge integrations whose configuration carries ``owner``'s mark, with it."""
-    found = []
-    for page in client.pages(INTEGRATIONS_PATH, [("integrationType", INTEGRATION_TYPE)]):
-        for entity in page.entities:
-            if (entity.get("integrationType") or {}).get("id") != INTEGRATION_TYPE:
-                continue
-            config = _config(client, entity["id"])
-            if managed_config.marked_by(config) == owner:
-                found.append((entity, config))
-    return found
-
-
-def _config(client: GenesysClient, integration_id: str) -> dict[str, Any]:
-    config: dict[str, Any] = client.get(f"{INTEGRATIONS_PATH}/{integration_id}/config/current")
-    return config
 
 
 def facts_of(
@@ -114,10 +83,6 @@ def planned_facts(inputs: dict[str, Any], org_id: str) -> dict[str, Any]:
     return facts_of(entity, config, inputs, True, org_id)
 
 
-def _org_id(client: GenesysClient) -> str:
-    return str(client.get("/api/v2/organizations/me")["id"])
-
-
 def _facts(
     client: GenesysClient,
     entity: dict[str, Any],
@@ -125,29 +90,7 @@ def _facts(
     inputs: dict[str, Any],
     created: bool,
 ) -> dict[str, Any]:
-    return facts_of(entity, config, inputs, created, _org_id(client))
-
-
-def _not_ours(entity: dict[str, Any], config: dict[str, Any], inputs: dict[str, Any]) -> NotOurs:
-    owner = managed_config.marked_by(config)
-    who = f"the stack {owner}" if owner else "someone outside this stack (it carries no stack's mark)"
-    return NotOurs(
-        f"an Amazon EventBridge integration named {inputs['name']!r} already exists (id {entity['id']}, "
-        f"{entity.get('intendedState')}), created by {who}; managed mode writes only to what this stack "
-        "created, so it is left untouched. Either give this stack's integration another `name`, or "
-        "have the stack take this one over and rewrite its configuration with `adopt: true` under "
-        "genesys-queue-events:integration, or only verify it: `genesys-queue-events:integration: "
-        f"{inputs['name']}`."
-    )
-
-
-def _gone(inputs: dict[str, Any]) -> str:
-    return (
-        f"the Genesys integration {inputs['name']!r} that this stack keeps no longer exists (deleted "
-        "in Genesys Admin? Genesys deleted its partner event source with it, so the bus receives "
-        "nothing). The stack protects it, so it is not replaced on its own: run `pulumi refresh` "
-        "(it drops the integration from the stack's state), then `pulumi up` creates it again."
-    )
+    return facts_of(entity, config, inputs, created, managed_lookup.org_id(client))
 
 
 class ManagedIntegrationProvider(GenesysProvider):
@@ -160,48 +103,12 @@ class ManagedIntegrationProvider(GenesysProvider):
         known_id: str | None,
         in_state: bool = False,
     ) -> dict[str, Any] | None:
-        """Live facts of this stack's integration (by id, else by name, else, for one the
-        state holds, by this stack's mark), or None when there is none. Raises NotOurs for one
-        it may not write to.
-
-        The mark matters because the engine hands check() the inputs an earlier check()
-        returned, and a first up's hold no id (the integration did not exist yet): after a
-        rename, in the stack file or in Genesys Admin, only the mark still finds it, so the
-        rename is an update of the integration the stack has, not a second one."""
-        entity: dict[str, Any] | None = None
-        config: dict[str, Any] | None = None
-        if known_id:
-            try:
-                entity = client.get(f"{INTEGRATIONS_PATH}/{known_id}")
-            except GenesysNotFound:
-                entity = None
-        if entity is None:
-            matches = _by_name(client, inputs["name"])
-            if len(matches) > 1:
-                ids = ", ".join(str(m["id"]) for m in matches)
-                raise GenesysError(
-                    f"several EventBridge integrations are named {inputs['name']!r} ({ids}); managed "
-                    "mode needs a name no other integration has: delete the extra ones in Genesys "
-                    "Admin, or give this stack's another `name`."
-                )
-            entity = matches[0] if matches else None
-        if entity is None and in_state:
-            marked = _by_mark(client, inputs["owner"])
-            if len(marked) > 1:
-                ids = ", ".join(str(e["id"]) for e, _ in marked)
-                raise GenesysError(
-                    f"several EventBridge integrations carry this stack's mark "
-                    f"({managed_config.mark(inputs['owner'])}): {ids}; keep the one this stack "
-                    "routes from and delete the others in Genesys Admin (or remove the mark from "
-                    "their notes)."
-                )
-            entity, config = marked[0] if marked else (None, None)
-        if entity is None:
+        """Live facts of this stack's integration (see :func:`managed_lookup.find`), or None."""
+        found = managed_lookup.find(client, inputs, known_id, in_state)
+        if found is None:
             return None
-        config = config if config is not None else _config(client, entity["id"])
+        entity, config = found
         owned = managed_config.marked_by(config) == inputs["owner"]
-        if not owned and not inputs.get("adopt") and entity["id"] != known_id:
-            raise _not_ours(entity, config, inputs)
         # Where the state does not say (a first preview, a create resuming a failed one), an
         # existing integration under `adopt` is adopted: its mark may be from an adopting run
         # that failed half-way, and only what the stack created is deleted on destroy.
@@ -216,10 +123,10 @@ class ManagedIntegrationProvider(GenesysProvider):
             client = self.client()
             live = self._live(client, inputs, olds.get("integration_id") or None, in_state)
             if live is None and in_state:
-                raise GenesysNotFound(_gone(inputs))
+                raise GenesysNotFound(managed_lookup.gone(inputs))
             if live is not None and "created" in olds:
                 live["created"] = bool(olds["created"])  # the state remembers, not the mark
-            facts = live if live is not None else planned_facts(inputs, _org_id(client))
+            facts = live if live is not None else planned_facts(inputs, managed_lookup.org_id(client))
         except GenesysError as e:
             return CheckResult(inputs, [CheckFailure("name", str(e))])
         return CheckResult(facts, [])
@@ -240,7 +147,7 @@ class ManagedIntegrationProvider(GenesysProvider):
         entity = client.get(f"{INTEGRATIONS_PATH}/{integration_id}")
         if entity.get("intendedState") != "ENABLED":
             entity = writes.set_state(integration_id, "ENABLED")
-        return _facts(client, entity, _config(client, integration_id), inputs, created)
+        return _facts(client, entity, managed_lookup.config_of(client, integration_id), inputs, created)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = inputs_of(props, self.input_keys)
@@ -259,7 +166,7 @@ class ManagedIntegrationProvider(GenesysProvider):
         inputs = inputs_of(news, self.input_keys)
         client = self.client()
         if self._live(client, inputs, id_) is None:
-            raise GenesysNotFound(_gone(inputs))
+            raise GenesysNotFound(managed_lookup.gone(inputs))
         # Created or adopted is what the state remembers: an adopted integration carries the
         # stack's mark after its first PUT, and must not become "created" (deleted on destroy).
         outs = self._apply(client, id_, inputs, bool(olds.get("created")))
@@ -272,14 +179,15 @@ class ManagedIntegrationProvider(GenesysProvider):
             entity = client.get(f"{INTEGRATIONS_PATH}/{id_}")
         except GenesysNotFound:
             return ReadResult("", {})
-        facts = _facts(client, entity, _config(client, id_), inputs, bool(props.get("created")))
+        config = managed_lookup.config_of(client, id_)
+        facts = _facts(client, entity, config, inputs, bool(props.get("created")))
         return ReadResult(id_, facts)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         inputs = inputs_of(props, self.input_keys)
         client = self.client()
         try:
-            config = _config(client, id_)
+            config = managed_lookup.config_of(client, id_)
         except GenesysNotFound:
             return
         if not props.get("created") or managed_config.marked_by(config) != inputs["owner"]:
