@@ -56,11 +56,20 @@ def writes(double):
     return [(r.method, r.path, r.body) for r in double.writes()]
 
 
-def deploy(host, genesys, **changes):
-    """A first `pulumi up`: check, then create."""
+def first_up(host, genesys, **changes):
+    """A first `pulumi up` as the engine records it: the state's inputs are what check()
+    returned (no integration id yet: it did not exist), its outputs what create() returned.
+    The engine hands a later check() those inputs as its olds, and diff() the outputs."""
     checked, failures = host.check(URN, {}, inputs(**changes))
     assert failures == []
-    return host.create(URN, checked)
+    id_, outs = host.create(URN, checked)
+    return checked, id_, outs
+
+
+def deploy(host, genesys, **changes):
+    """A first `pulumi up`: its id and outputs."""
+    _, id_, outs = first_up(host, genesys, **changes)
+    return id_, outs
 
 
 def test_a_first_preview_shows_what_up_creates_and_writes_nothing(host, genesys):
@@ -77,7 +86,7 @@ def test_a_first_preview_shows_what_up_creates_and_writes_nothing(host, genesys)
 
 
 def test_up_creates_configures_and_enables_it_with_the_exact_bodies(host, genesys):
-    id_, outs = deploy(host, genesys)
+    state_inputs, id_, outs = first_up(host, genesys)
     assert writes(genesys) == [
         (
             "POST",
@@ -112,7 +121,7 @@ def test_up_creates_configures_and_enables_it_with_the_exact_bodies(host, genesy
     assert CLIENT_SECRET not in repr(outs) and CLIENT_SECRET not in host.log()
     # The next preview: nothing to do, nothing written.
     before = len(genesys.writes())
-    rechecked, failures = host.check(URN, outs, inputs())
+    rechecked, failures = host.check(URN, state_inputs, inputs())
     assert failures == [] and rechecked["drift"] == []
     assert host.diff(URN, id_, outs, rechecked).changes == proto.DiffResponse.DIFF_NONE
     assert len(genesys.writes()) == before
@@ -176,14 +185,14 @@ def test_adopt_takes_over_an_existing_integration_and_destroy_leaves_it(host, ge
 
 
 def test_drift_shows_in_a_preview_as_an_update_and_up_restores_it(host, genesys):
-    id_, outs = deploy(host, genesys)
+    state_inputs, id_, outs = first_up(host, genesys)
     live = genesys.integration("EventBridge (cx-dev)")
     live["intendedState"] = "DISABLED"
     live["config"]["properties"]["eventFilter"] = TOPICS[:1]
     live["config"]["properties"]["awsAccountId"] = "999999999999"
     before = len(genesys.writes())
 
-    checked, failures = host.check(URN, outs, inputs())
+    checked, failures = host.check(URN, state_inputs, inputs())
     assert failures == []
     assert checked["drift"] == [
         "awsAccountId: 999999999999 in Genesys, the stack wants 123456789012",
@@ -201,27 +210,18 @@ def test_drift_shows_in_a_preview_as_an_update_and_up_restores_it(host, genesys)
     assert updated["drift"] == [] and updated["intended_state"] == "ENABLED"
     assert live["config"]["properties"]["eventFilter"] == TOPICS
     assert live["config"]["properties"]["awsAccountId"] == "123456789012"
-    rechecked, _ = host.check(URN, updated, inputs())
+    rechecked, _ = host.check(URN, checked, inputs())  # the state's inputs are now the update's
     assert host.diff(URN, id_, updated, rechecked).changes == proto.DiffResponse.DIFF_NONE
 
 
 def test_a_topic_added_to_the_stack_is_an_update_of_the_event_filter(host, genesys):
-    id_, outs = deploy(host, genesys)
+    state_inputs, id_, outs = first_up(host, genesys)
     wider = [*TOPICS, "v2.detail.events.conversation.{id}.voicemail.end"]
-    checked, _ = host.check(URN, outs, inputs(topics=wider))
+    checked, _ = host.check(URN, state_inputs, inputs(topics=wider))
     assert host.diff(URN, id_, outs, checked).changes == proto.DiffResponse.DIFF_SOME
     updated = host.update(URN, id_, outs, checked)
     assert updated["topics"] == sorted(wider)
     assert genesys.integration("EventBridge (cx-dev)")["config"]["properties"]["eventFilter"] == sorted(wider)
-
-
-def first_up(host, genesys, **changes):
-    """A first `pulumi up` as the engine records it: the state's inputs are what check()
-    returned (no integration id yet: it did not exist), its outputs what create() returned."""
-    checked, failures = host.check(URN, {}, inputs(**changes))
-    assert failures == []
-    id_, outs = host.create(URN, checked)
-    return checked, id_, outs
 
 
 def test_an_integration_deleted_in_genesys_fails_the_preview_with_the_fix_not_a_replace(host, genesys):
@@ -320,7 +320,7 @@ def test_the_secret_and_tokens_reach_nothing_managed_mode_registers_answers_or_l
         assert [m for m, _, _ in writes(genesys)].count("POST") == 1
         live = genesys.integration("EventBridge (cx-dev)")
         live["intendedState"] = "DISABLED"
-        rechecked, _ = host.check(URN, outs, inputs)
+        rechecked, _ = host.check(URN, checked, inputs)
         answers += [outs, rechecked, host.read(URN, id_, outs), str(host.diff(URN, id_, outs, rechecked))]
         answers.append(host.update(URN, id_, outs, rechecked))
         genesys.data["permissions"] = {CLIENT_ID: ["integrations:integration:view"]}
