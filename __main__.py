@@ -74,6 +74,7 @@ routing = QueueEventRouting(
             )
         ),
         tags=stack_settings.tags,
+        retain_undelivered=stack_settings.keep_undelivered,
     ),
 )
 
