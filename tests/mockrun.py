@@ -21,7 +21,13 @@ from pulumi.runtime import rpc
 
 from components import naming
 from genesys.integration import verified_facts
-from operations.offline_program import Registered, aws_resource_outputs, pulumi_config, run_main
+from operations.offline_program import (
+    DependencyMonitor,
+    Registered,
+    aws_resource_outputs,
+    pulumi_config,
+    run_main,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = json.loads((ROOT / "tests" / "fixtures" / "genesys.json").read_text())
@@ -46,6 +52,10 @@ class ProgramRun:
     warnings: list[str] = field(default_factory=list)
     registered_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """URN → what a component registered as its outputs (what the engine keeps in state)."""
+    dependencies: dict[tuple[str, str], frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """(type, logical name) → the resources it waits for."""
+    retained: set[str] = field(default_factory=set)
+    """Logical names registered with ``retainOnDelete``: AWS keeps them when Pulumi deletes them."""
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -169,12 +179,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
         raise NotImplementedError(args.token)
 
 
-class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """The mock engine, also keeping what each component registers as its outputs."""
+class RecordingMonitor(DependencyMonitor):
+    """The mock engine, also keeping what each component registers as its outputs and what each
+    resource waits for."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
-        super().__init__(mocks)
+        super().__init__(mocks, mocks.run.dependencies)
         self.run = mocks.run
+
+    def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name
+        if request.retainOnDelete:
+            self.run.retained.add(request.name)
+        return super().RegisterResource(request)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # the engine's RPC name
         self.run.registered_outputs[request.urn] = rpc.deserialize_properties(request.outputs)
