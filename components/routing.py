@@ -186,9 +186,9 @@ class QueueEventRouting(pulumi.ComponentResource):
                 tags=tags,
                 opts=child,
             )
-            grant = shared_grants.get(route.target)
-            if grant is None:
-                grant = aws.lambda_.Permission(
+            admits = shared_grants.get(route.target)
+            if admits is None:
+                admits = aws.lambda_.Permission(
                     # The function (or alias) is part of the name: retargeting a queue creates a
                     # new permission and deletes the old one at the end of the update, never a
                     # replacement (the bridge deletes a permission with a set statement id before
@@ -216,7 +216,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                 if dlq
                 else None,
                 # Created or retargeted only once a statement admits its rule on that function.
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[grant]),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[admits]),
             )
             rules.append(rule)
 

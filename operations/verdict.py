@@ -183,10 +183,10 @@ def windows(base: Iterable[Resource], head: Iterable[Resource]) -> list[str]:
     by_name = {(r.type, r.name): r for r in head}
     verdict = {(s.type, s.name): s for s in steps(base, head)}
     problems: list[str] = []
-    for step in verdict.values():
-        if step.op == "replace" and step.delete_first and step.type in (RULE, PERMISSION):
+    for replaced in verdict.values():
+        if replaced.op == "replace" and replaced.delete_first and replaced.type in (RULE, PERMISSION):
             problems.append(
-                f"{step.name}: replaced delete-first ({', '.join(step.changed)} changed): it is "
+                f"{replaced.name}: replaced delete-first ({', '.join(replaced.changed)} changed): it is "
                 "gone before its replacement exists"
             )
     # Before a target is created or retargeted, a permission that admits its rule there must
