@@ -66,6 +66,8 @@ class OfflineRun:
     warnings: list[str] = field(default_factory=list)
     dependencies: dict[tuple[str, str], frozenset[tuple[str, str]]] = field(default_factory=dict)
     """(type, logical name) → the resources it waits for (see DependencyMonitor)."""
+    aliases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """(type, logical name) → the logical names it was registered under before."""
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -228,17 +230,26 @@ LOOKUPS: dict[str, Callable[[OfflineRun, Mapping[str, Any]], dict[str, Any]]] = 
 
 
 class DependencyMonitor(pulumi_mocks.MockMonitor):
-    """The mock engine, also recording what each resource waits for: its ``dependsOn`` and the
-    resources whose outputs its inputs take, the edges `pulumi up` orders its steps by."""
+    """The mock engine, also recording what each resource waits for (its ``dependsOn`` and the
+    resources whose outputs its inputs take: the edges `pulumi up` orders its steps by) and the
+    names it was known by before (its ``aliases``)."""
 
     def __init__(
-        self, mocks: pulumi.runtime.Mocks, sink: dict[tuple[str, str], frozenset[tuple[str, str]]]
+        self,
+        mocks: pulumi.runtime.Mocks,
+        dependencies: dict[tuple[str, str], frozenset[tuple[str, str]]],
+        aliases: dict[tuple[str, str], frozenset[str]],
     ) -> None:
         super().__init__(mocks)
-        self.sink = sink
+        self.dependencies = dependencies
+        self.aliases = aliases
 
     def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name
-        self.sink[(request.type, request.name)] = frozenset(map(type_and_name, request.dependencies))
+        key = (request.type, request.name)
+        self.dependencies[key] = frozenset(map(type_and_name, request.dependencies))
+        self.aliases[key] = frozenset(
+            a.spec.name if a.HasField("spec") else type_and_name(a.urn)[1] for a in request.aliases
+        )
         return super().RegisterResource(request)
 
 
@@ -292,7 +303,7 @@ def run_offline(
             stack=stack,
             organization=organization,
             warnings=run.warnings,
-            monitor=DependencyMonitor(mocks, run.dependencies),
+            monitor=DependencyMonitor(mocks, run.dependencies, run.aliases),
         )
     )
     return run

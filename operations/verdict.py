@@ -110,6 +110,7 @@ REPLACEMENTS: dict[str, Replacement] = {
 }
 
 Op = Literal["create", "update", "replace", "delete"]
+OPS: tuple[Op, ...] = ("create", "update", "replace", "delete")
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,9 @@ class Resource:
     outputs: Mapping[str, Any]
     depends_on: frozenset[tuple[str, str]] = frozenset()
     """(type, logical name) of the resources this one waits for."""
+    aliases: frozenset[str] = frozenset()
+    """Logical names it was registered under before: the engine takes a resource of that name as
+    this one."""
 
 
 @dataclass(frozen=True)
@@ -135,21 +139,40 @@ class Step:
 
 
 def resources(
-    registered: Iterable[Any], dependencies: Mapping[tuple[str, str], Iterable[tuple[str, str]]]
+    registered: Iterable[Any],
+    dependencies: Mapping[tuple[str, str], Iterable[tuple[str, str]]],
+    aliases: Mapping[tuple[str, str], Iterable[str]] | None = None,
 ) -> list[Resource]:
     """What an offline run registered (``type``, ``name``, ``inputs``, ``outputs``), with what each
-    resource waits for: (type, name) → (type, name)s."""
+    resource waits for ((type, name) → (type, name)s) and its aliases ((type, name) → names)."""
+    aliases = aliases or {}
     return [
-        Resource(r.type, r.name, r.inputs, r.outputs, frozenset(dependencies.get((r.type, r.name), ())))
+        Resource(
+            r.type,
+            r.name,
+            r.inputs,
+            r.outputs,
+            frozenset(dependencies.get((r.type, r.name), ())),
+            frozenset(aliases.get((r.type, r.name), ())),
+        )
         for r in registered
     ]
 
 
 def steps(base: Iterable[Resource], head: Iterable[Resource]) -> list[Step]:
-    """The engine's verdict for every resource that changes, in head's registration order, then
-    the deletions. Component resources (not in ``REPLACEMENTS``) have no step of their own."""
+    """The engine's verdict for every resource that changes: creations, updates, replacements,
+    deletions, each by type and name. Component resources (not in ``REPLACEMENTS``) have no step
+    of their own."""
     olds = {(r.type, r.name): r for r in base if r.type in REPLACEMENTS}
     news = {(r.type, r.name): r for r in head if r.type in REPLACEMENTS}
+    # A resource registered under a new name with the old one as its alias is the same resource.
+    renamed = {
+        (new.type, alias): key
+        for key, new in news.items()
+        for alias in new.aliases
+        if key not in olds and (new.type, alias) in olds and (new.type, alias) not in news
+    }
+    olds = {renamed.get(key, key): old for key, old in olds.items()}
     out: list[Step] = []
     for key, new in news.items():
         old = olds.get(key)
@@ -167,13 +190,14 @@ def steps(base: Iterable[Resource], head: Iterable[Resource]) -> list[Step]:
         else:
             out.append(Step("update", *key, changed))
     out.extend(Step("delete", *key) for key in olds if key not in news)
-    return out
+    # The engine runs independent steps in any order: list them in one that does not vary.
+    return sorted(out, key=lambda s: (OPS.index(s.op), s.type, s.name))
 
 
 def counts(verdict: Iterable[Step]) -> dict[str, int]:
     """``{create, update, replace, delete}`` → how many resources."""
     got = Counter(step.op for step in verdict)
-    return {op: got.get(op, 0) for op in ("create", "update", "replace", "delete")}
+    return {op: got.get(op, 0) for op in OPS}
 
 
 def windows(base: Iterable[Resource], head: Iterable[Resource]) -> list[str]:

@@ -54,6 +54,8 @@ class ProgramRun:
     """URN → what a component registered as its outputs (what the engine keeps in state)."""
     dependencies: dict[tuple[str, str], frozenset[tuple[str, str]]] = field(default_factory=dict)
     """(type, logical name) → the resources it waits for."""
+    aliases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """(type, logical name) → the logical names it was registered under before."""
     retained: set[str] = field(default_factory=set)
     """Logical names registered with ``retainOnDelete``: AWS keeps them when Pulumi deletes them."""
 
@@ -184,7 +186,7 @@ class RecordingMonitor(DependencyMonitor):
     resource waits for."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
-        super().__init__(mocks, mocks.run.dependencies)
+        super().__init__(mocks, mocks.run.dependencies, mocks.run.aliases)
         self.run = mocks.run
 
     def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name

@@ -10,6 +10,8 @@ mock runtime, for every kind of edit a user makes. Genesys keeps sending while i
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from mockrun import FUNCTION, base_config, run_program
@@ -24,7 +26,7 @@ CARE_PERMISSION = f"routing-{CARE}-conversation-ended-bec273"
 
 def program(config):
     run = run_program(config)
-    return verdict.resources(run.resources, run.dependencies)
+    return verdict.resources(run.resources, run.dependencies, run.aliases)
 
 
 def queues(*extra, drop=()):
@@ -67,7 +69,12 @@ def test_adding_a_queue_at_the_end_creates_its_route_and_touches_no_other():
 
 def test_adding_a_queue_in_the_middle_is_the_same_as_at_the_end():
     middle = dict(BASE, queues=[BASE["queues"][0], {"name": "Claims"}, *BASE["queues"][1:]])
-    assert edit(BASE, middle) == edit(BASE, queues({"name": "Claims"}))
+    (in_middle, middle_windows), (at_end, end_windows) = (
+        edit(BASE, middle),
+        edit(BASE, queues({"name": "Claims"})),
+    )
+    assert sorted(in_middle, key=repr) == sorted(at_end, key=repr)
+    assert middle_windows == end_windows == []
 
 
 def test_removing_a_queue_deletes_exactly_its_route():
@@ -115,8 +122,8 @@ def test_changing_one_queues_topics_updates_its_rule_pattern_only():
     steps, windows = edit(BASE, topics)
     # The integration check learns the topic it must now find in the integration's Event Filter.
     assert [(s.op, s.name, s.changed) for s in steps] == [
-        ("update", "integration", ("required_topics",)),
         ("update", f"routing-{CARE}", ("eventPattern",)),
+        ("update", "integration", ("required_topics",)),
     ]
     assert windows == []
 
@@ -185,3 +192,16 @@ def test_what_holds_undelivered_events_is_kept_when_pulumi_deletes_it():
         not {"routing-dead-letters", "routing-archive"}
         & run_program(dict(BASE, keepUndelivered=False)).retained
     )
+
+
+def test_upgrading_from_permissions_named_by_the_queue_alone_changes_nothing():
+    # Before this version a queue's permission was named routing-<queue>; the alias keeps it.
+    after = program(BASE)
+    before = [
+        dataclasses.replace(r, name=r.name[: -len("-conversation-ended-bec273")], aliases=frozenset())
+        if r.type == verdict.PERMISSION and r.name.endswith("-conversation-ended-bec273")
+        else r
+        for r in after
+    ]
+    assert {r.name for r in before if r.type == verdict.PERMISSION} >= {f"routing-{CARE}"}
+    assert verdict.steps(before, after) == []
