@@ -40,7 +40,7 @@ PROVIDER_KEY = "__provider"
 class Replacement:
     """How one resource type is replaced."""
 
-    force_new: frozenset[str]
+    force_new: tuple[str, ...]
     """The inputs (Pulumi's names) whose change replaces the resource."""
     auto_named: str | None
     """The input pulumi-aws fills with a random name when the program leaves it out; set by the
@@ -48,23 +48,19 @@ class Replacement:
     source: str
 
 
-def _row(force_new: Iterable[str], auto_named: str | None, source: str) -> Replacement:
-    return Replacement(frozenset(force_new), auto_named, source)
-
-
 REPLACEMENTS: dict[str, Replacement] = {
-    "aws:cloudwatch/eventBus:EventBus": _row(
+    "aws:cloudwatch/eventBus:EventBus": Replacement(
         ("name", "eventSourceName"), "name", f"{TFAWS} internal/service/events/bus.go:70,100"
     ),
-    RULE: _row(
+    RULE: Replacement(
         ("name", "namePrefix", "eventBusName"), "name", f"{TFAWS} internal/service/events/rule.go:69,105,113"
     ),
-    TARGET: _row(
+    TARGET: Replacement(
         ("rule", "eventBusName", "targetId"),
         None,
         f"{TFAWS} internal/service/events/target.go (rule, event_bus_name, target_id); no `name`",
     ),
-    PERMISSION: _row(
+    PERMISSION: Replacement(
         (
             "action",
             "eventSourceToken",
@@ -83,28 +79,28 @@ REPLACEMENTS: dict[str, Replacement] = {
         f"{TFAWS} internal/service/lambda/permission.go:52-118 (no Update); pulumi/pulumi-aws "
         'provider/resources.go: "statement_id": tfbridge.AutoName("statementId", 100, "-")',
     ),
-    "aws:sqs/queue:Queue": _row(
+    "aws:sqs/queue:Queue": Replacement(
         ("name", "namePrefix", "fifoQueue"), "name", f"{TFAWS} internal/service/sqs/queue.go"
     ),
-    "aws:sqs/queuePolicy:QueuePolicy": _row(
+    "aws:sqs/queuePolicy:QueuePolicy": Replacement(
         ("queueUrl",), None, f"{TFAWS} internal/service/sqs/queue_policy.go"
     ),
-    "aws:cloudwatch/eventArchive:EventArchive": _row(
+    "aws:cloudwatch/eventArchive:EventArchive": Replacement(
         ("name", "eventSourceArn"), "name", f"{TFAWS} internal/service/events/archive.go:31,37"
     ),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": _row(
+    "aws:cloudwatch/metricAlarm:MetricAlarm": Replacement(
         ("name",), "name", f"{TFAWS} internal/service/cloudwatch/metric_alarm.go (alarm_name)"
     ),
-    "aws:sns/topic:Topic": _row(
+    "aws:sns/topic:Topic": Replacement(
         ("name", "namePrefix", "fifoTopic"), "name", f"{TFAWS} internal/service/sns/topic.go"
     ),
-    "aws:sns/topicSubscription:TopicSubscription": _row(
+    "aws:sns/topicSubscription:TopicSubscription": Replacement(
         ("topic", "protocol", "endpoint"), None, f"{TFAWS} internal/service/sns/topic_subscription.go"
     ),
-    "pulumi-python:dynamic/genesys:EventBridgeIntegration": _row(
+    "pulumi-python:dynamic/genesys:EventBridgeIntegration": Replacement(
         IntegrationProvider.replace_on, None, "genesys/integration.py IntegrationProvider.replace_on"
     ),
-    "pulumi-python:dynamic/genesys:Queues": _row(
+    "pulumi-python:dynamic/genesys:Queues": Replacement(
         QueuesProvider.replace_on, None, "genesys/queues.py QueuesProvider.replace_on"
     ),
 }
@@ -183,7 +179,7 @@ def steps(base: Iterable[Resource], head: Iterable[Resource]) -> list[Step]:
         if not changed:
             continue
         rule = REPLACEMENTS[new.type]
-        if rule.force_new.intersection(changed):
+        if set(rule.force_new).intersection(changed):
             # The bridge: delete-first when the auto-named property was set by the program.
             first = rule.auto_named is not None and new.inputs.get(rule.auto_named) is not None
             out.append(Step("replace", *key, changed, delete_first=first))
