@@ -14,12 +14,29 @@ GITHUB_COMMENT_MAX = 65_536
 
 
 def test_a_small_summary_is_posted_whole_under_the_stacks_marker():
-    body = preview_comment.compose("dev", "queues: 1 added\n  + Claims\n")
-    assert body.splitlines()[0] == "<!-- genesys-queue-events queues: dev -->"
-    assert "```\nqueues: 1 added\n  + Claims\n```" in body
+    assert preview_comment.compose("dev", "queues: 1 added\n  + Claims  \n\n") == (
+        "<!-- genesys-queue-events queues: dev -->\n"
+        "### `dev`: what this pull request changes, per queue\n\n"
+        "```\nqueues: 1 added\n  + Claims  \n```\n\n"
+        "Offline, from the stack files (`python -m operations diff`); the `pulumi preview` of the "
+        "same stack follows in the next comment.\n"
+    )
 
 
-def test_a_huge_summary_keeps_whole_lines_and_says_how_to_see_the_rest():
+def test_a_summary_that_fits_exactly_is_whole():
+    assert "x" * 500 + "\n```" in preview_comment.compose("dev", "x" * 500, limit=500)
+    assert "more lines" in preview_comment.compose("dev", "x" * 501, limit=500)
+
+
+def test_a_long_summary_keeps_whole_lines_up_to_the_limit_and_counts_the_rest():
+    lines = [f"line {i:04d}" for i in range(200)]  # 9 characters and a newline each
+    body = preview_comment.compose("dev", "\n".join(lines), limit=1000)
+    kept = [line for line in body.splitlines() if line.startswith("line ")]
+    assert kept == lines[:80]  # 80 lines are 800 characters: the limit less 200 for the rest
+    assert "… 120 more lines: run `make diff STACK=dev BASE=<base branch>` to see all" in body
+
+
+def test_a_huge_summary_stays_under_githubs_comment_size():
     lines = [f"  + {i:08x}-aaaa-4bbb-8ccc-{i:012x}" for i in range(5000)]
     body = preview_comment.compose("prod", "\n".join(["queues: 5000 added", *lines]))
     assert len(body) < GITHUB_COMMENT_MAX
@@ -31,8 +48,10 @@ def test_a_huge_summary_keeps_whole_lines_and_says_how_to_see_the_rest():
 
 
 def test_backticks_in_a_summary_cannot_close_its_code_block():
-    body = preview_comment.compose("dev", "a ``` b")
-    assert "````\na ``` b\n````" in body
+    fences = [line for line in preview_comment.compose("dev", "a ``` b").splitlines() if set(line) == {"`"}]
+    assert fences == ["````", "````"]
+    fences = [line for line in preview_comment.compose("dev", "a ` b").splitlines() if set(line) == {"`"}]
+    assert fences == ["```", "```"]
 
 
 def test_the_preview_job_posts_the_summary_before_the_preview_without_running_branch_code():
