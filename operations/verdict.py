@@ -262,6 +262,9 @@ def _admits(permission: Resource, rule: Resource, target: Resource) -> bool:
     """The permission lets this rule invoke the function (or alias) the target points at."""
     qualifier = permission.inputs.get("qualifier")
     holder = f"{permission.inputs['function']}:{qualifier}" if qualifier else permission.inputs["function"]
-    # Lambda stores a SourceArn as ArnLike: `*` matches any run of characters.
-    source = permission.inputs.get("sourceArn", "")
-    return holder == target.inputs["arn"] and fnmatch.fnmatchcase(rule.outputs["arn"], source)
+    # Lambda stores a SourceArn as ArnLike (`*` matches any run of characters); without one, the
+    # statement admits every rule of the principal.
+    source = permission.inputs.get("sourceArn")
+    return holder == target.inputs["arn"] and (
+        source is None or fnmatch.fnmatchcase(rule.outputs["arn"], source)
+    )

@@ -24,6 +24,7 @@ def target(arn=FN, depends_on=(), bus="bus"):
 
 def permission(name="p", function=FN, qualifier=None, source=RULE_ARN, **extra):
     inputs = {"function": function, "sourceArn": source, "statementId": f"{name}-sid", **extra}
+    inputs = {k: v for k, v in inputs.items() if v is not None}
     if qualifier:
         inputs["qualifier"] = qualifier
     return Resource(PERMISSION, name, inputs, {})
@@ -140,3 +141,67 @@ def test_every_row_of_the_table_names_its_source():
     assert verdict.REPLACEMENTS[PERMISSION].auto_named == "statementId"
     assert "function" in verdict.REPLACEMENTS[PERMISSION].force_new
     assert "arn" not in verdict.REPLACEMENTS[TARGET].force_new
+
+
+def test_only_a_delete_first_replacement_of_a_rule_or_permission_is_a_window():
+    archive = "aws:cloudwatch/eventArchive:EventArchive"
+    old = [rule(), target(), permission("p"), Resource(archive, "a", {"eventSourceArn": "x"}, {})]
+    new = [rule(), target(), permission("p"), Resource(archive, "a", {"eventSourceArn": "y"}, {})]
+    assert verdict.windows(old, new) == []
+    unnamed = permission("p", statementId=None)
+    assert (
+        verdict.windows(
+            [rule(), target(), unnamed], [rule(), target(), permission("p", principal="x", statementId=None)]
+        )
+        == []
+    )
+
+
+def test_a_window_names_every_changed_property():
+    new = permission("p", principal="x", action="y")
+    (window,) = verdict.windows([rule(), target(), permission("p")], [rule(), target(), new])
+    assert (
+        window
+        == "p: replaced delete-first (action, principal changed): it is gone before its replacement exists"
+    )
+
+
+def test_a_target_update_that_keeps_its_function_waits_for_nothing_even_as_its_permission_changes():
+    base = [rule(), target(), permission("p", tags={"a": "1"})]
+    retried = Resource(TARGET, "t", {**target().inputs, "retryPolicy": {"maximumRetryAttempts": 3}}, {})
+    assert verdict.windows(base, [rule(), retried, permission("p", tags={"a": "2"})]) == []
+
+
+def second(name, arn=FN, depends_on=()):
+    """Another queue's rule and target on the same bus."""
+    deps = frozenset((PERMISSION, n) for n in depends_on)
+    r = Resource(
+        RULE,
+        f"r-{name}",
+        {"name": name, "eventBusName": "bus", "state": "ENABLED"},
+        {"arn": RULE_ARN.replace("gqe-abc-dev-q", name)},
+    )
+    t = Resource(TARGET, f"t-{name}", {"rule": name, "eventBusName": "bus", "arn": arn}, {}, deps)
+    return r, t
+
+
+def test_every_target_is_checked_not_only_those_before_one_that_needs_nothing():
+    quiet = [rule(state="DISABLED"), target()]
+    assert len(verdict.windows([], [*quiet, *second("q2")])) == 2
+    unchanged = [rule(), target(), permission("p")]
+    assert len(verdict.windows(unchanged, [*unchanged, *second("q2")])) == 2
+
+
+def test_a_target_is_matched_to_its_own_rule_by_name_and_bus():
+    other = Resource(
+        RULE, "r0", {"name": "gqe-abc-dev-other", "eventBusName": "bus", "state": "DISABLED"}, {"arn": "x"}
+    )
+    same_name = Resource(
+        RULE, "r1", {"name": "gqe-abc-dev-q", "eventBusName": "elsewhere", "state": "DISABLED"}, {"arn": "y"}
+    )
+    assert len(verdict.windows([], [other, same_name, rule(), target()])) == 2
+    assert verdict.windows([], [target()]) == []  # no rule: nothing is routed
+
+
+def test_a_permission_without_a_source_admits_every_rule():
+    assert verdict.windows([], [rule(), target(depends_on=["any"]), permission("any", source=None)]) == []
