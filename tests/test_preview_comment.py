@@ -65,3 +65,14 @@ def test_the_preview_job_posts_the_summary_before_the_preview_without_running_br
     assert "secrets." not in str(steps[summary]) and "python" not in steps[post]["run"]
     assert preview_comment.marker("$STACK") in steps[post]["run"]
     assert steps[pulumi]["with"]["always-include-summary"] is True
+
+
+def test_the_command_reads_the_summary_file_and_says_what_is_wrong(tmp_path, capsys):
+    summary = tmp_path / "queue-summary.txt"
+    summary.write_text("queues: 0 added\n")
+    assert preview_comment.main(["dev", str(summary)]) == 0
+    assert capsys.readouterr().out == preview_comment.compose("dev", "queues: 0 added\n") + "\n"
+    assert preview_comment.main(["dev", str(tmp_path / "missing.txt")]) == 1
+    assert capsys.readouterr().err == f"error: {tmp_path / 'missing.txt'}: No such file or directory\n"
+    assert preview_comment.main(["dev"]) == 2
+    assert capsys.readouterr().err.startswith("usage: python -m operations.preview_comment STACK SUMMARY.txt")
