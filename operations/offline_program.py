@@ -24,6 +24,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 
 from components import naming, outputs
 from genesys.integration import verified_facts
+from genesys.managed_integration import planned_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "genesys-queue-events"
@@ -143,6 +144,9 @@ class PlanMocks(pulumi.runtime.Mocks):
                 }
             )
             outs["queues"] = queues
+        elif args.typ == "pulumi-python:dynamic/genesys:ManagedIntegration":
+            # What the first `pulumi up` creates in Genesys, as the provider plans it.
+            outs.update(planned_facts(inputs, ORG_ID))
         elif args.typ == "pulumi-python:dynamic/genesys:EventBridgeIntegration":
             # The provider's own facts, from an integration that forwards what the stack needs.
             wanted = inputs.get("integration")
@@ -184,7 +188,7 @@ def _region(run: OfflineRun, _: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _partition(run: OfflineRun, _: Mapping[str, Any]) -> dict[str, Any]:
-    suffix = "amazonaws.com.cn" if run.partition == "aws-cn" else "amazonaws.com"
+    suffix = {"aws-cn": "amazonaws.com.cn", "aws-eusc": "amazonaws.eu"}.get(run.partition, "amazonaws.com")
     return {"partition": run.partition, "dnsSuffix": suffix, "id": run.partition}
 
 
@@ -318,6 +322,7 @@ def run_main(
     organization: str,
     warnings: list[str],
     monitor: pulumi_mocks.MockMonitor | None = None,
+    preview: bool = False,
 ) -> dict[str, Any]:
     """Run ``__main__.py`` under these mocks, with config as the Pulumi CLI hands it over, and
     return its exports resolved; what the program warns goes to ``warnings``. Raises what the
@@ -330,7 +335,7 @@ def run_main(
         monitor=monitor,
         project=PROJECT,
         stack=stack,
-        preview=False,
+        preview=preview,
         organization=organization,
         logger=logger,
     )

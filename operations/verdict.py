@@ -100,6 +100,11 @@ REPLACEMENTS: dict[str, Replacement] = {
     "pulumi-python:dynamic/genesys:EventBridgeIntegration": Replacement(
         IntegrationProvider.replace_on, None, "genesys/integration.py IntegrationProvider.replace_on"
     ),
+    "pulumi-python:dynamic/genesys:ManagedIntegration": Replacement(
+        ("integration_id",),
+        None,
+        "genesys/managed_integration.py ManagedIntegrationProvider.diff (a new id when Genesys lost it)",
+    ),
     "pulumi-python:dynamic/genesys:Queues": Replacement(
         QueuesProvider.replace_on, None, "genesys/queues.py QueuesProvider.replace_on"
     ),

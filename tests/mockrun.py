@@ -21,6 +21,7 @@ from pulumi.runtime import rpc
 
 from components import naming
 from genesys.integration import verified_facts
+from genesys.managed_integration import planned_facts
 from operations.offline_program import (
     DependencyMonitor,
     Registered,
@@ -58,6 +59,8 @@ class ProgramRun:
     """(type, logical name) → the logical names it was registered under before."""
     retained: set[str] = field(default_factory=set)
     """Logical names registered with ``retainOnDelete``: AWS keeps them when Pulumi deletes them."""
+    protected: set[str] = field(default_factory=set)
+    """Names of the resources registered with ``protect``."""
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -114,6 +117,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 }
             )
             outs["queues"] = queues
+        elif args.typ == "pulumi-python:dynamic/genesys:ManagedIntegration":
+            # A first deploy, as the provider plans it: created by this stack.
+            outs.update(planned_facts(inputs, ORG_ID))
         elif args.typ == "pulumi-python:dynamic/genesys:EventBridgeIntegration":
             # As the provider computes them from what the Genesys double serves.
             properties = INTEGRATION["config"]["properties"]
@@ -192,6 +198,8 @@ class RecordingMonitor(DependencyMonitor):
     def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name
         if request.retainOnDelete:
             self.run.retained.add(request.name)
+        if request.protect:
+            self.run.protected.add(request.name)
         return super().RegisterResource(request)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # the engine's RPC name
@@ -228,6 +236,7 @@ def run_program(
     organization: str = "organization",
     account: AwsAccount | None = None,
     record: ProgramRun | None = None,
+    preview: bool = False,
 ) -> ProgramRun:
     """Run __main__.py under mocks with this config; raise what the program raises.
     Pass ``record`` to see what was registered even when the program fails."""
@@ -242,6 +251,7 @@ def run_program(
             organization=organization,
             warnings=run.warnings,
             monitor=RecordingMonitor(mocks),
+            preview=preview,
         )
     )
     return run
