@@ -10,6 +10,7 @@ the target functions exist, and what Genesys holds (the integration, queue ids a
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 import runpy
@@ -22,7 +23,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 
-from components import naming, outputs
+from components import naming, outputs, target_functions
 from genesys.integration import verified_facts
 from genesys.managed_integration import planned_facts
 
@@ -207,13 +208,7 @@ def _event_buses(run: OfflineRun, _: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _function(run: OfflineRun, args: Mapping[str, Any]) -> dict[str, Any]:
-    # Assumed to exist: verified at preview.
-    function = args["functionName"]
-    return {
-        "arn": function,
-        "functionName": function.rsplit(":", 1)[1],
-        "qualifier": args.get("qualifier") or "",
-    }
+    return {}  # assumed to exist: verified at preview
 
 
 def _event_bus(run: OfflineRun, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -228,7 +223,8 @@ LOOKUPS: dict[str, Callable[[OfflineRun, Mapping[str, Any]], dict[str, Any]]] = 
     "aws:index/getPartition:getPartition": _partition,
     "aws:cloudwatch/getEventSource:getEventSource": _event_source,
     "aws:cloudwatch/getEventBuses:getEventBuses": _event_buses,
-    "aws:lambda/getFunction:getFunction": _function,
+    "lambda:GetFunctionConcurrency": _function,
+    "lambda:GetAlias": _function,
     "aws:cloudwatch/getEventBus:getEventBus": _event_bus,
 }
 
@@ -340,6 +336,8 @@ def run_main(
         logger=logger,
     )
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+    # The target functions are confirmed with boto3, not a provider invoke: answer from the mocks.
+    target_functions.confirm_target = functools.partial(_confirm_target_by_mocks, mocks)
     exported: dict[str, Any] = {}
     resolved: dict[str, Any] = {}
     real_export = pulumi.export
@@ -364,6 +362,20 @@ def run_main(
 
     program()
     return resolved
+
+
+def _confirm_target_by_mocks(mocks: pulumi.runtime.Mocks, function_arn: str, alias: str | None) -> None:
+    """The mocks' answer to ``GetAlias`` or ``GetFunctionConcurrency``, called as an invoke with
+    the action as its token; a failure the mocks return is raised, as botocore raises AWS's."""
+    token, args = (
+        ("lambda:GetAlias", {"functionName": function_arn, "name": alias})
+        if alias
+        else ("lambda:GetFunctionConcurrency", {"functionName": function_arn})
+    )
+    answer = mocks.call(pulumi_mocks.MockCallArgs(token, args, ""))
+    failures = answer[1] if isinstance(answer, tuple) else []
+    if failures:
+        raise RuntimeError("; ".join(reason for _, reason in failures))
 
 
 def close_event_loops() -> None:

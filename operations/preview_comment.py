@@ -1,61 +1,47 @@
 """The pull request's per-queue comment for one stack: what the change does per queue
 (``python -m operations diff``, the base branch's stack file against the branch's), posted above
-the ``pulumi preview`` comment of the same stack.
+the stack's ``pulumi preview`` comment (operations/preview_body.py) by the workflow's comment job.
 
-GitHub refuses a comment body over 65,536 characters. The summary is one line per queue touched
-and a line per resource step (at most a dozen per kind), so it only nears that on a first
-preview of a very large stack; past ``COMMENT_MAX`` it keeps its first lines, whole, and says how
-many more there are and how to see them.
+The summary is one line per queue touched and a line per resource step (at most a dozen per
+kind), so it nears GitHub's 65,536 characters only on a first preview of a very large stack;
+then it keeps its first whole lines and says how many more there are and how to see them.
 
     python -m operations.preview_comment STACK SUMMARY.txt > comment.md
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-COMMENT_MAX = 60_000
-"""Below GitHub's 65,536 characters, with room for the heading and the fences."""
+from operations.preview_body import COMMENT_MAX, cut, fence_for, fenced
 
 
 def marker(stack: str) -> str:
-    """The comment's first line: how the workflow finds the stack's comment to edit it in place."""
+    """The comment's first line: how the comment job finds the stack's comment to edit it."""
     return f"<!-- genesys-queue-events queues: {stack} -->"
 
 
 def compose(stack: str, summary: str, limit: int = COMMENT_MAX) -> str:
-    text = _cut(summary.rstrip("\n"), limit, f"run `make diff STACK={stack} BASE=<base branch>` to see all")
-    return (
-        f"{marker(stack)}\n### `{stack}`: what this pull request changes, per queue\n\n"
-        f"{_fenced(text)}\n\n"
-        "Offline, from the stack files (`python -m operations diff`); the `pulumi preview` of the "
+    text = summary.rstrip("\n")
+    head = f"{marker(stack)}\n### `{stack}`: what this pull request changes, per queue\n\n"
+    tail = (
+        "\n\nOffline, from the stack files (`python -m operations diff`); the `pulumi preview` of the "
         "same stack follows in the next comment.\n"
     )
 
+    def note(lines: int) -> str:
+        return f"\n… {lines} more lines: run `make diff STACK={stack} BASE=<base branch>` to see all"
 
-def _fenced(text: str) -> str:
-    """A code block whose fence no backtick run in ``text`` can close."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}\n{text}\n{fence}"
-
-
-def _cut(text: str, limit: int, where: str) -> str:
-    """``text`` whole if it fits, else its first whole lines and how many were left out."""
-    if len(text) <= limit:
-        return text
-    lines = text.split("\n")
-    kept: list[str] = []
-    size = 0
-    for line in lines:
-        size += len(line) + 1
-        if size > limit - 200:
-            break
-        kept.append(line)
-    return "\n".join([*kept, f"… {len(lines) - len(kept)} more lines: {where}"])
+    whole = head + fenced(text) + tail
+    if len(whole) <= limit:
+        return whole
+    # What surrounds the shown lines, at its largest: the whole text's fence and the note with
+    # the count of every line.
+    around = len(head) + len(tail) + 2 * len(fence_for(text)) + 2 + len(note(text.count("\n") + 1))
+    shown, left_out = cut(text, max(limit - around, 0))
+    return head + fenced(shown + note(left_out)) + tail
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -173,14 +173,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 ],
                 "id": REGION,
             }
-        if args.token == "aws:lambda/getFunction:getFunction":
-            function, qualifier = args.args["functionName"], args.args.get("qualifier")
-            wanted = f"{function}:{qualifier}" if qualifier else function
+        if args.token in ("lambda:GetFunctionConcurrency", "lambda:GetAlias"):
+            # As AWS answers (components/aws_session.confirm_lambda_target): nothing of the function.
+            function, alias = args.args["functionName"], args.args.get("name")
+            wanted = f"{function}:{alias}" if alias else function
             if self.account.functions is not None and wanted not in self.account.functions:
                 return {}, [
-                    ("functionName", f"reading Lambda Function ({wanted}): ResourceNotFoundException")
+                    ("", f"An error occurred (ResourceNotFoundException): Function not found: {wanted}")
                 ]
-            return {"arn": function, "functionName": function.rsplit(":", 1)[1], "qualifier": qualifier or ""}
+            return {}
         if args.token == "aws:cloudwatch/getEventBus:getEventBus":
             name = args.args["name"]
             return {"name": name, "arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{name}"}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -24,16 +25,18 @@ def test_a_small_summary_is_posted_whole_under_the_stacks_marker():
 
 
 def test_a_summary_that_fits_exactly_is_whole():
-    assert "x" * 500 + "\n```" in preview_comment.compose("dev", "x" * 500, limit=500)
-    assert "more lines" in preview_comment.compose("dev", "x" * 501, limit=500)
+    whole = preview_comment.compose("dev", "x" * 500)
+    assert preview_comment.compose("dev", "x" * 500, limit=len(whole)) == whole
+    assert "more lines" in preview_comment.compose("dev", "x" * 500, limit=len(whole) - 1)
 
 
 def test_a_long_summary_keeps_whole_lines_up_to_the_limit_and_counts_the_rest():
     lines = [f"line {i:04d}" for i in range(200)]  # 9 characters and a newline each
     body = preview_comment.compose("dev", "\n".join(lines), limit=1000)
     kept = [line for line in body.splitlines() if line.startswith("line ")]
-    assert kept == lines[:80]  # 80 lines are 800 characters: the limit less 200 for the rest
-    assert "… 120 more lines: run `make diff STACK=dev BASE=<base branch>` to see all" in body
+    assert kept == lines[: len(kept)] and 0 < len(kept) < 200
+    assert 1000 - 10 - 2 <= len(body) <= 1000  # one more line would not fit (the note has 3 digits)
+    assert f"… {200 - len(kept)} more lines: run `make diff STACK=dev BASE=<base branch>` to see all" in body
 
 
 def test_a_huge_summary_stays_under_githubs_comment_size():
@@ -54,17 +57,24 @@ def test_backticks_in_a_summary_cannot_close_its_code_block():
     assert fences == ["```", "```"]
 
 
-def test_the_preview_job_posts_the_summary_before_the_preview_without_running_branch_code():
-    steps = yaml.safe_load((ROOT / ".github/workflows/preview.yml").read_text())["jobs"]["preview"]["steps"]
-    names = [s.get("name") or s["uses"] for s in steps]
+def test_the_preview_job_writes_the_summary_body_for_the_comment_job_to_post_first():
+    doc = yaml.safe_load((ROOT / ".github/workflows/preview.yml").read_text())
+    steps = doc["jobs"]["preview"]["steps"]
     (summary,) = [i for i, s in enumerate(steps) if "operations diff" in s.get("run", "")]
-    (post,) = [i for i, s in enumerate(steps) if "gh api" in s.get("run", "")]
-    (pulumi,) = [i for i, s in enumerate(steps) if s.get("uses", "").startswith("pulumi/actions@")]
-    assert summary < post < pulumi, names
-    # The summary runs before any identity or secret exists; posting runs no code of the branch.
-    assert "secrets." not in str(steps[summary]) and "python" not in steps[post]["run"]
-    assert preview_comment.marker("$STACK") in steps[post]["run"]
-    assert steps[pulumi]["with"]["always-include-summary"] is True
+    (identity,) = [i for i, s in enumerate(steps) if "configure-aws-credentials" in s.get("uses", "")]
+    (upload,) = [i for i, s in enumerate(steps) if "upload-artifact" in s.get("uses", "")]
+    # Written before any identity or secret exists, into the directory the comment job posts.
+    assert summary < identity < upload and "secrets." not in str(steps[summary])
+    assert '> "comment/changes-$STACK.md"' in steps[summary]["run"]
+    # The comment job posts the bodies in name order: this one before preview-<stack>.md.
+    assert sorted(["preview-dev.md", "changes-dev.md"])[0] == "changes-dev.md"
+    posting = doc["jobs"]["comment"]["steps"][-1]["run"]
+    assert "for file in comments/*.md" in posting
+    pattern = re.search(r"\^'(<!-- genesys-queue-events )'(\[[^]]+\]\{1,80\})'( -->)'\$", posting)
+    assert pattern, "the comment job's marker check changed"
+    assert re.fullmatch(
+        re.escape(pattern[1]) + pattern[2] + re.escape(pattern[3]), preview_comment.marker("dev")
+    )
 
 
 def test_the_command_reads_the_summary_file_and_says_what_is_wrong(tmp_path, capsys):
