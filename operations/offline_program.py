@@ -10,6 +10,7 @@ the target functions exist, and what Genesys holds (the integration, queue ids a
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 import runpy
@@ -22,7 +23,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 
-from components import naming, outputs
+from components import naming, outputs, target_functions
 from genesys.integration import verified_facts
 from genesys.managed_integration import planned_facts
 
@@ -65,6 +66,10 @@ class OfflineRun:
     """Each provider invoke the program made (token), in order."""
     exports: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    dependencies: dict[tuple[str, str], frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """(type, logical name) → the resources it waits for (see DependencyMonitor)."""
+    aliases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """(type, logical name) → the logical names it was registered under before."""
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -203,13 +208,7 @@ def _event_buses(run: OfflineRun, _: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _function(run: OfflineRun, args: Mapping[str, Any]) -> dict[str, Any]:
-    # Assumed to exist: verified at preview.
-    function = args["functionName"]
-    return {
-        "arn": function,
-        "functionName": function.rsplit(":", 1)[1],
-        "qualifier": args.get("qualifier") or "",
-    }
+    return {}  # assumed to exist: verified at preview
 
 
 def _event_bus(run: OfflineRun, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -224,9 +223,40 @@ LOOKUPS: dict[str, Callable[[OfflineRun, Mapping[str, Any]], dict[str, Any]]] = 
     "aws:index/getPartition:getPartition": _partition,
     "aws:cloudwatch/getEventSource:getEventSource": _event_source,
     "aws:cloudwatch/getEventBuses:getEventBuses": _event_buses,
-    "aws:lambda/getFunction:getFunction": _function,
+    "lambda:GetFunctionConcurrency": _function,
+    "lambda:GetAlias": _function,
     "aws:cloudwatch/getEventBus:getEventBus": _event_bus,
 }
+
+
+class DependencyMonitor(pulumi_mocks.MockMonitor):
+    """The mock engine, also recording what each resource waits for (its ``dependsOn`` and the
+    resources whose outputs its inputs take: the edges `pulumi up` orders its steps by) and the
+    names it was known by before (its ``aliases``)."""
+
+    def __init__(
+        self,
+        mocks: pulumi.runtime.Mocks,
+        dependencies: dict[tuple[str, str], frozenset[tuple[str, str]]],
+        aliases: dict[tuple[str, str], frozenset[str]],
+    ) -> None:
+        super().__init__(mocks)
+        self.dependencies = dependencies
+        self.aliases = aliases
+
+    def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name
+        key = (request.type, request.name)
+        self.dependencies[key] = frozenset(map(type_and_name, request.dependencies))
+        self.aliases[key] = frozenset(
+            a.spec.name if a.HasField("spec") else type_and_name(a.urn)[1] for a in request.aliases
+        )
+        return super().RegisterResource(request)
+
+
+def type_and_name(urn: str) -> tuple[str, str]:
+    """``urn:pulumi:<stack>::<project>::<parent type>$<type>::<name>`` → (type, name)."""
+    *_, qualified_type, name = urn.split("::")
+    return qualified_type.rsplit("$", 1)[-1], name
 
 
 class WarningsTo(logging.Handler):
@@ -264,14 +294,16 @@ def run_offline(
     """Run ``__main__.py`` under the mocks with this stack config (short keys, as
     ``settings.load_stack_file`` returns them); raise what the program raises."""
     run = OfflineRun(account=account, region=str(values.get("aws:region") or ""), partition=partition)
+    mocks = PlanMocks(run)
     run.exports.update(
         run_main(
-            PlanMocks(run),
+            mocks,
             pulumi_config(values),
             secret_keys,
             stack=stack,
             organization=organization,
             warnings=run.warnings,
+            monitor=DependencyMonitor(mocks, run.dependencies, run.aliases),
         )
     )
     return run
@@ -304,6 +336,8 @@ def run_main(
         logger=logger,
     )
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+    # The target functions are confirmed with boto3, not a provider invoke: answer from the mocks.
+    target_functions.confirm_target = functools.partial(_confirm_target_by_mocks, mocks)
     exported: dict[str, Any] = {}
     resolved: dict[str, Any] = {}
     real_export = pulumi.export
@@ -328,6 +362,20 @@ def run_main(
 
     program()
     return resolved
+
+
+def _confirm_target_by_mocks(mocks: pulumi.runtime.Mocks, function_arn: str, alias: str | None) -> None:
+    """The mocks' answer to ``GetAlias`` or ``GetFunctionConcurrency``, called as an invoke with
+    the action as its token; a failure the mocks return is raised, as botocore raises AWS's."""
+    token, args = (
+        ("lambda:GetAlias", {"functionName": function_arn, "name": alias})
+        if alias
+        else ("lambda:GetFunctionConcurrency", {"functionName": function_arn})
+    )
+    answer = mocks.call(pulumi_mocks.MockCallArgs(token, args, ""))
+    failures = answer[1] if isinstance(answer, tuple) else []
+    if failures:
+        raise RuntimeError("; ".join(reason for _, reason in failures))
 
 
 def close_event_loops() -> None:

@@ -116,7 +116,7 @@ def render(plan: dict[str, Any]) -> str:
     add(f"Resources a first `pulumi up` registers: {plan['resourceTotal']}")
     for type_, count in plan["resources"].items():
         add(f"  {count:4}  {type_}")
-    add("Lookups the program makes on each preview and up (AWS provider invokes):")
+    add("Lookups the program makes on each preview and up (AWS provider invokes, and Lambda API calls):")
     for token, count in plan["lookups"].items():
         add(f"  {count:4}  {token}")
     add("")
