@@ -94,7 +94,7 @@ REPLACEMENTS: dict[str, Replacement] = {
     "aws:cloudwatch/dashboard:Dashboard": Replacement(
         ("dashboardName",),
         None,
-        f"{TFAWS} internal/service/cloudwatch/dashboard.go (dashboard_name ForceNew; required, not auto-named)",
+        f"{TFAWS} internal/service/cloudwatch/dashboard.go (dashboard_name; required, not auto-named)",
     ),
     "aws:sns/topic:Topic": Replacement(
         ("name", "namePrefix", "fifoTopic"), "name", f"{TFAWS} internal/service/sns/topic.go"
