@@ -128,10 +128,11 @@ def _totals(facts: DashboardFacts, labelled: Mapping[str, str]) -> list[Any]:
 
 
 def _text(facts: DashboardFacts) -> str:
-    source = f"source `{facts.source}`, " if facts.source else ""
+    # No queue count: past PER_QUEUE_MAX queues the body stays the same when a queue is added.
+    where = f"Source `{facts.source}`, bus" if facts.source else "Bus"
     return (
         f"## Genesys queue events: {facts.stack}\n"
-        f"{len(facts.queues)} queue(s); {source}bus `{facts.bus}`, rules `{facts.rule_prefix}*`. "
+        f"{where} `{facts.bus}`, rules `{facts.rule_prefix}*`. "
         "Events stopped or failing: README, *Runbook: events stopped arriving*; "
         f"`python -m operations health --stack {facts.stack.rpartition('/')[2]}`."
     )

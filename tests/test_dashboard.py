@@ -133,7 +133,8 @@ def test_a_thousand_queue_stack_fits_the_dashboard_limits_at_the_size_of_a_small
     retrieved = sum(db.series_count(line) for line in metric_lines(body))
     assert retrieved <= db.METRICS_PER_DASHBOARD_MAX
     assert len(body["widgets"]) == 9
-    # Independent of the number of queues past 20: the same body for 21 queues, bar the count.
+    # Independent of the number of queues past 20: the same body for 21 queues, so adding a queue
+    # to a large stack leaves the dashboard as it is.
     small = run_program(base_config(queues=queue_ids(21))).one(DASHBOARD).inputs["dashboardBody"]
-    assert len(text) - len(small) == len("1000") - len("21")
+    assert text == small
     assert len(text.encode()) < 8 * 1024, len(text.encode())

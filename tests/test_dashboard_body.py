@@ -66,11 +66,11 @@ def test_the_text_names_the_stack_source_bus_prefix_runbook_and_health_command()
     text = db.body(facts())["widgets"][0]["properties"]["markdown"]
     assert text == (
         "## Genesys queue events: org/genesys-queue-events/dev\n"
-        f"2 queue(s); source `{SOURCE}`, bus `{BUS}`, rules `gqe-abcdef-dev-*`. Events stopped or failing: "
+        f"Source `{SOURCE}`, bus `{BUS}`, rules `gqe-abcdef-dev-*`. Events stopped or failing: "
         "README, *Runbook: events stopped arriving*; `python -m operations health --stack dev`."
     )
     custom = db.body(facts(source=None))["widgets"][0]["properties"]["markdown"]
-    assert custom.splitlines()[1].startswith(f"2 queue(s); bus `{BUS}`, rules")
+    assert custom.splitlines()[1].startswith(f"Bus `{BUS}`, rules")
 
 
 def test_partner_events_alarms_and_dead_letter_graphs():
