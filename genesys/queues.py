@@ -83,6 +83,7 @@ class QueueDirectory:
         self.listing = [_queue(e) for page in itertools.chain([first], listing) for e in page.entities]
         return {str(q["name"]).casefold(): q for q in self.listing if str(q["name"]).casefold() in wanted}
 
+
 SHOWN = 20
 """Queues a not-found message names; the rest are counted, so that the line stays readable."""
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,8 @@ from operations import offline_program as offline
 from operations.plan_text import render
 from operations.stack import OperationError
 from settings import cli as settings_cli
+from settings import sources
 
-STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<stack>[^.]+)\.ya?ml$")
 CREDENTIALS = (("genesys:clientId", "GENESYS_CLIENT_ID"), ("genesys:clientSecret", "GENESYS_CLIENT_SECRET"))
 PLACEHOLDER_CREDENTIAL = "<not used offline>"
 
@@ -61,7 +60,7 @@ def load(path: Path) -> tuple[str, dict[str, Any], list[str], settings.Settings]
 
     The file is checked exactly as ``python -m settings`` checks it (settings/cli.py), so the
     plan refuses what that check refuses, with the same message."""
-    match = STACK_FILE_RE.match(path.name)
+    match = sources.STACK_FILE_RE.match(path.name)
     if match is None:
         raise OperationError(
             f"{path}: a stack file is named Pulumi.<stack>.yaml (for example Pulumi.dev.yaml)"

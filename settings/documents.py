@@ -180,7 +180,7 @@ def load_yaml(text: str, source: str) -> Any:
 def duplicates_message(duplicates: list[tuple[Any, int, int]], source: str) -> str:
     lines = [
         f"{source}:{line}: the key {key!r} is written twice in one map (first at line {first}); "
-        "YAML allows a key once and PyYAML would silently keep only the second: delete one, or merge them"
+        "YAML allows each key once and readers differ on which one they keep: delete one, or merge them"
         for key, line, first in duplicates[:MAX_DUPLICATES_SHOWN]
     ]
     if len(duplicates) > MAX_DUPLICATES_SHOWN:
@@ -234,6 +234,8 @@ def hint(problem: str, context: str, line: str) -> str:
 def load_json(text: str, source: str, fix: str) -> Any:
     """The JSON value in ``text``, within the same size and depth bounds, or
     :class:`DocumentError` (``fix`` says how to make a good file)."""
+    if not isinstance(text, str):
+        raise TypeError(f"{source}: JSON text expected")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES * 16:
         raise DocumentError(f"{source}: is larger than {MAX_BYTES * 16:,} bytes; {fix}")
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -26,15 +25,17 @@ def decode_pulumi_config(raw: Mapping[str, str], project: str = PROJECT) -> dict
 
     Keys in the project namespace lose their prefix; other namespaces keep theirs.
     """
+    from settings import documents
+
     values: dict[str, Any] = {}
     for key, text in raw.items():
         short = _short_key(key, project)
         if key.partition(":")[0] not in (project, "genesys"):
             values[short] = text
             continue
-        try:
-            values[short] = json.loads(text)
-        except (TypeError, ValueError):
+        try:  # Pulumi's own YAML reader lets deep nesting through: bounded as a stack file is
+            values[short] = documents.load_json(text, key, "")
+        except (TypeError, documents.DocumentError):
             values[short] = text
         # A bare id or name that happens to parse as a number stays the string it was.
         if short in STRING_KEYS and not isinstance(values[short], str):
@@ -101,11 +102,13 @@ def missing_file_message(path: Path) -> str:
     stack = match.group("stack") if match else "<stack>"
     start = (
         f"start it by copying one (cp {found[0]} {path.name}) and editing its values, or with "
-        f"`pulumi stack init {stack}` and `pulumi config set` (README, \"Working with stacks\")"
+        f'`pulumi stack init {stack}` and `pulumi config set` (README, "Working with stacks")'
         if found
         else f"start one with `pulumi stack init {stack}`, or copy Pulumi.dev.yaml from the repository"
     )
-    existing = f"the stack files {where} are {cut(found, 10)}" if found else f"there are no stack files {where}"
+    existing = (
+        f"the stack files {where} are {cut(found, 10)}" if found else f"there are no stack files {where}"
+    )
     return f"{path}: no such file; {existing}; {start}"
 
 
