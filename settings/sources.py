@@ -107,7 +107,7 @@ def missing_file_message(path: Path) -> str:
         else f"start one with `pulumi stack init {stack}`, or copy Pulumi.dev.yaml from the repository"
     )
     existing = (
-        f"the stack files {where} are {cut(found, 10)}" if found else f"there are no stack files {where}"
+        f"the stack files {where} are {cut(found, 10)}" if found else f"there is no stack file {where}"
     )
     return f"{path}: no such file; {existing}; {start}"
 

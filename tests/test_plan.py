@@ -154,9 +154,15 @@ def test_a_stack_of_queues_by_name_past_the_invoke_budget(tmp_path, capsys):
         patterns.topics_of(patterns.CONVERSATION_END_PRESET)
     )
     assert stack["account"] == {"id": "123456789012", "assumed": True}
-    assert "the ids of the queues given by name: " + ", ".join(names) in stack["verifiedAtPreview"]
+    # The list is cut (every queue is under "routes"): no line grows with the stack.
+    assert (
+        "the ids of the queues given by name: " + ", ".join(names[:5]) + " … and 20 more"
+        in stack["verifiedAtPreview"]
+    )
 
-    text = plan(capsys, str(path))
+    # Above 20 queues the text plan is the summary unless --full asks for each queue.
+    assert "summary of 25 queue(s) by target function (--full for each)" in plan(capsys, str(path))
+    text = plan(capsys, str(path), "--full")
     assert text.count("(by name)\n    id        <queue id of ") == 25
     assert "archive             none (archive: false): no replay" in text
     assert "alarms              none" in text
@@ -224,7 +230,11 @@ def test_a_mistake_is_the_settings_message_and_exit_1_never_a_traceback(tmp_path
 
 def test_a_missing_or_misnamed_file_is_one_line(tmp_path):
     for name, expected in (
-        ("Pulumi.nope.yaml", "error: Pulumi.nope.yaml: no such file\n"),
+        (
+            "Pulumi.nope.yaml",
+            "error: Pulumi.nope.yaml: no such file; there is no stack file here; start one with "
+            "`pulumi stack init nope`, or copy Pulumi.dev.yaml from the repository\n",
+        ),
         (
             "stack.yaml",
             "error: stack.yaml: a stack file is named Pulumi.<stack>.yaml (for example Pulumi.dev.yaml)\n",
