@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from commands import run, run_as_written
+from commands import fresh_clone, plain_shell, project_venv, run, run_as_written
 from components import naming, patterns
 from mockrun import ROOT, base_config, run_program
 from operations import cli
@@ -262,13 +262,15 @@ def make_env(**extra: str) -> dict[str, str]:
     return {**env, "VENV": sys.prefix, **extra}
 
 
-def test_the_readme_newcomer_commands_run_as_written():
-    if not (Path(sys.prefix) / "bin" / ".installed").exists():
+def test_the_readme_newcomer_commands_run_as_written(tmp_path):
+    venv = project_venv()
+    if venv is None or not (venv / "bin" / ".installed").exists():
         pytest.skip("the tests run outside the Makefile's virtualenv (run them with `make test`)")
+    clone = fresh_clone(tmp_path, ROOT, venv=venv)
     commands = newcomer_commands()
     assert commands[0] == "make plan STACK=dev"
     for command in commands:
-        done = run_as_written(command, shlex.split(command), cwd=ROOT, env=make_env(), timeout=300)
+        done = run_as_written(command, shlex.split(command), cwd=clone, env=plain_shell(), timeout=300)
         print(f"$ {command}\n{done.stdout[:2000]}")
         if command == "make plan STACK=dev":
             assert f"rule      {PREFIX}billing  ENABLED" in done.stdout
