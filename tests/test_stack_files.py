@@ -1,0 +1,185 @@
+"""Stack files as an attacker or a tired editor writes them: read within bounds, each problem one
+clean error that names the line, in every place a stack file is read (``python -m settings``,
+``python -m operations plan``, ``settings.load_stack_file``), and the same bounds on the JSON the
+program and the tools read (Pulumi config values, ``--outputs`` files)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+import settings
+from commands import run
+from settings import documents
+from settings.sources import StackFileError, decode_pulumi_config
+
+ROOT = Path(__file__).resolve().parent.parent
+FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:conversation-ended"
+QUEUE = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+GOOD = f"""config:
+  aws:region: eu-west-1
+  genesys-queue-events:target: {FUNCTION}
+  genesys-queue-events:queues:
+    - {QUEUE}
+"""
+
+
+def billion_laughs() -> str:
+    """About 1 KB that expands to 9^9 (387 million) values."""
+    text = 'config:\n  genesys-queue-events:x0: &x0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for i in range(1, 9):
+        text += f"  genesys-queue-events:x{i}: &x{i} [" + ",".join([f"*x{i - 1}"] * 9) + "]\n"
+    return text
+
+
+HOSTILE = {
+    "duplicate-key": (
+        GOOD
+        + "  genesys-queue-events:archive:\n    retentionDays: 14\n  genesys-queue-events:archive: false\n",
+        ":8: the key 'genesys-queue-events:archive' is written twice in one map (first at line 6)",
+    ),
+    "duplicate-nested-key": (
+        GOOD + f"    - id: {QUEUE.replace('a1', 'b2')}\n      enabled: false\n      enabled: true\n",
+        ":8: the key 'enabled' is written twice in one map (first at line 7)",
+    ),
+    "alias-bomb": (billion_laughs(), ": its aliases (*name) expand to more than 100,000 values"),
+    "recursive-alias": (
+        GOOD + "  genesys-queue-events:tags: &t {a: *t}\n",
+        ":6: an alias (*name) refers to the anchor",
+    ),
+    "deep-nesting": (
+        GOOD + "  genesys-queue-events:tags: " + "[" * 5000 + "]" * 5000 + "\n",
+        "nests more than 32 levels deep",
+    ),
+    "deep-through-aliases": (
+        "a: &a " + "[" * 30 + "]" * 30 + "\nb: &b " + "[" * 20 + "*a" + "]" * 20 + "\n" + GOOD,
+        ": its aliases (*name) nest it more than 32 levels deep",
+    ),
+    "huge": (
+        GOOD + "  genesys-queue-events:tags: {team: " + "x" * (1024 * 1024) + "}\n",
+        "bytes; a stack file may be at most 1,048,576",
+    ),
+    "tab": (
+        GOOD.replace("  aws:region", "\taws:region"),
+        "Hint: a tab in the indentation; YAML indents with spaces only",
+    ),
+    "indentation": (
+        GOOD + "   - " + QUEUE + "\n",
+        "Hint: check this line's indentation against the lines above",
+    ),
+    "unquoted-colon": (
+        GOOD + "  genesys-queue-events:integration: EventBridge: dev\n",
+        "Hint: a value containing ': ' needs quotes",
+    ),
+    "unquoted-brace": (
+        GOOD + "  genesys-queue-events:integration: {dev\n",
+        "Hint: a value starting with { or [ is read as a YAML map or list",
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_or_broken_stack_file_is_one_clean_error_wherever_it_is_read(tmp_path, text, expected):
+    path = tmp_path / "Pulumi.bad.yaml"
+    path.write_text(text)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for argv in (["settings", path.name], ["operations", "plan", path.name]):
+        # A bound on the time: the alias bomb took minutes and over a gigabyte before.
+        done = run([sys.executable, "-m", *argv], cwd=tmp_path, env=env, timeout=60)
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr and done.stdout == ""
+        assert expected in done.stderr, done.stderr
+        assert all(len(line) <= 1000 for line in done.stderr.splitlines())
+    with pytest.raises(StackFileError, match=r"^Pulumi\.bad\.yaml|^/") as raised:
+        settings.load_stack_file(path)
+    assert expected in str(raised.value)
+
+
+def test_every_duplicate_is_named_with_both_lines(tmp_path):
+    path = tmp_path / "Pulumi.dup.yaml"
+    path.write_text(GOOD + "  aws:region: eu-west-2\n  genesys-queue-events:target: x\n")
+    with pytest.raises(StackFileError) as raised:
+        settings.load_stack_file(path)
+    assert str(raised.value).splitlines() == [
+        f"{path}:6: the key 'aws:region' is written twice in one map (first at line 2); YAML allows each key "
+        "once and readers differ on which one they keep: delete one, or merge them",
+        f"{path}:7: the key 'genesys-queue-events:target' is written twice in one map (first at line 3); YAML "
+        "allows each key once and readers differ on which one they keep: delete one, or merge them",
+    ]
+
+
+def test_what_yaml_allows_on_purpose_is_still_read(tmp_path):
+    """Anchors, aliases and merge keys within the bounds, and a merged key overridden."""
+    path = tmp_path / "Pulumi.anchors.yaml"
+    path.write_text(
+        "defaults: &defaults {enabled: false, target: " + FUNCTION + "}\n"
+        "config:\n  aws:region: eu-west-1\n  genesys-queue-events:queues:\n"
+        f"    - {{<<: *defaults, id: {QUEUE}, enabled: true}}\n"
+        "    - {<<: *defaults, name: Billing}\n"
+    )
+    values, _ = settings.load_stack_file(path)
+    assert values["queues"] == [
+        {"enabled": True, "target": FUNCTION, "id": QUEUE},
+        {"enabled": False, "target": FUNCTION, "name": "Billing"},
+    ]
+    # The depth bound is exact: a map holding 31 nested lists is 32 levels, 32 lists one too many.
+    assert documents.load_yaml("a: " + "[" * 31 + "]" * 31, "x") is not None
+    with pytest.raises(documents.DocumentError, match="nests more than 32 levels deep"):
+        documents.load_yaml("a: " + "[" * 32 + "]" * 32, "x")
+
+
+def test_a_deep_pulumi_config_value_is_no_recursion_error():
+    """Pulumi hands the program JSON text: a value nested 5,000 deep stays text, and the settings
+    refuse it as such (its type is wrong), with no RecursionError."""
+    values = decode_pulumi_config({"genesys-queue-events:tags": "[" * 5000 + "]" * 5000})
+    assert values["tags"] == "[" * 5000 + "]" * 5000
+    with pytest.raises(settings.SettingsError) as raised:
+        settings.parse(
+            {**values, "queues": [QUEUE], "target": FUNCTION},
+            aws_region="eu-west-1",
+            environ={"GENESYS_CLIENT_ID": "x", "GENESYS_CLIENT_SECRET": "y"},
+        )
+    (problem,) = raised.value.problems
+    assert problem.key == "tags" and len(str(problem)) < 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"routes": ' + "[" * 5000 + "]" * 5000 + "}", "nests more than 32 levels deep"),
+        ('{"routes": ' + "[" * 40 + "]" * 40 + "}", "nests more than 32 levels deep"),
+        ('{"routes": {}, "x": "' + "x" * (17 * 1024 * 1024) + '"}', "is larger than 16,777,216 bytes"),
+    ],
+    ids=["deep", "past-the-bound", "huge"],
+)
+def test_an_outputs_file_is_read_within_the_same_bounds(tmp_path, text, expected):
+    path = tmp_path / "outputs.json"
+    path.write_text(text)
+    done = run(
+        [sys.executable, "-m", "operations", "dead-letters", "--outputs", str(path)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"error: {path}: {expected}; save it with `pulumi stack output --json`\n"
+
+
+def test_a_typo_in_a_large_stack_puts_the_fix_in_the_first_line(tmp_path):
+    """`queus` in a 300-queue file: the value is cut, so the fix is near the start of a short line."""
+    queues = [{"id": f"{i:08x}-e5f6-7890-abcd-ef1234567890", "target": FUNCTION} for i in range(300)]
+    path = tmp_path / "Pulumi.big.yaml"
+    path.write_text(json.dumps({"config": {"aws:region": "eu-west-1", "genesys-queue-events:queus": queues}}))
+    done = run(
+        [sys.executable, "-m", "settings", path.name],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    (typo,) = [line for line in done.stderr.splitlines() if line.startswith("  - queus = ")]
+    assert len(typo) < 400 and typo.endswith("unknown key; did you mean 'queues'?")
+    assert "… and 29" in typo  # the first queues shown, the rest counted
