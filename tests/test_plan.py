@@ -301,3 +301,124 @@ def test_make_preview_without_the_pulumi_cli_says_what_it_is_before_installing_a
         assert "https://www.pulumi.com/docs/iac/download-install/" in message
         assert "make plan STACK=dev" in message
         assert not venv.exists()  # nothing was installed first
+
+
+def test_the_plan_shows_tags_retry_policy_archive_retention_and_dead_letter_delivery(capsys):
+    """What a reviewer must confirm offline, from what the program registers (Pulumi.dev.yaml:
+    retry 7200 s / 24 attempts, archive 7 days, tags team and environment)."""
+    stack = json.loads(plan(capsys, str(ROOT / "Pulumi.dev.yaml"), "--json"))
+    dead_letters = "arn:aws:sqs:eu-west-1:123456789012:routing-dead-letters-<random>"
+    assert stack["shared"]["delivery"] == {
+        "targets": 3,
+        "retryPolicy": {"maximumEventAgeSeconds": 7200, "maximumRetryAttempts": 24},
+        "deadLetterQueueArn": dead_letters,
+    }
+    assert stack["shared"]["archive"]["retentionDays"] == 7
+    assert stack["shared"]["deadLetterQueue"]["retentionDays"] == 14
+    assert stack["tags"]["values"] == {"team": "contact-centre", "environment": "dev"}
+    # Rules, the bus, the queue, the topic and the alarms carry them; targets, permissions, the queue
+    # policy, the archive and the subscription take none (no `tags` argument in pulumi-aws).
+    assert (stack["tags"]["taggedResources"], stack["tags"]["awsResources"]) == (8, 17)
+    assert stack["tags"]["untaggedTypes"] == [
+        "aws:cloudwatch/eventArchive:EventArchive",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "aws:lambda/permission:Permission",
+        "aws:sns/topicSubscription:TopicSubscription",
+        "aws:sqs/queuePolicy:QueuePolicy",
+    ]
+
+    text = plan(capsys, str(ROOT / "Pulumi.dev.yaml"))
+    assert (
+        "  retry policy        each target retries an event for up to 7200 s (2 h) and 24 attempts; "
+        "then to the dead-letter queue"
+    ) in text
+    assert "  archive             routing-archive-<random>, 7 days' retention" in text
+    assert "  tags                team=contact-centre, environment=dev, on 8 of 17 AWS resources" in text
+
+
+def test_without_a_dead_letter_queue_the_plan_says_failed_events_are_dropped(tmp_path, capsys):
+    path = stack_file(
+        tmp_path,
+        "dev",
+        {
+            "aws:region": "eu-west-1",
+            "genesys-queue-events:target": FUNCTION,
+            "genesys-queue-events:queues": [CARE],
+            "genesys-queue-events:deadLetterQueue": False,
+            "genesys-queue-events:retry": {"maximumEventAgeSeconds": 90, "maximumRetryAttempts": 0},
+        },
+    )
+    text = plan(capsys, str(path))
+    assert (
+        "retries an event for up to 90 s (90 s) and 0 attempts; then dropped (no dead-letter queue)" in text
+    )
+    assert "tags                none (tags: not set)" in text
+    assert json.loads(plan(capsys, str(path), "--json"))["shared"]["delivery"]["deadLetterQueueArn"] is None
+
+
+def large_stack(tmp_path: Path, queues: int) -> Path:
+    """A contact centre's stack at its worst for line lengths: every queue by a long name on a
+    function of its own, the most tags EventBridge allows at their longest, many alarm addresses."""
+    return stack_file(
+        tmp_path,
+        "contact-centre",
+        {
+            "aws:region": "eu-west-1",
+            "genesys-queue-events:queues": [
+                {"name": f"Customer Care Escalations {i:04} EMEA", "target": f"{FUNCTION}-{i:04}"}
+                for i in range(queues)
+            ],
+            "genesys-queue-events:rulesPerBusQuota": 2000,
+            "genesys-queue-events:tags": {f"tag-{i:02}-" + "k" * 120: "v" * 256 for i in range(50)},
+            "genesys-queue-events:alarms": {"email": [f"oncall-{i:02}@example.com" for i in range(30)]},
+        },
+    )
+
+
+def test_a_300_queue_stack_reads_as_a_summary_of_at_most_60_short_lines(tmp_path, capsys):
+    path = large_stack(tmp_path, 300)
+    summary = plan(capsys, str(path)).splitlines()  # the default above 20 queues
+    assert summary == plan(capsys, str(path), "--summary").splitlines()
+    print("\n".join(summary))
+    assert len(summary) <= 60 and max(map(len, summary)) <= 300
+    text = "\n".join(summary)
+    assert "Queues: 300 route(s), 300 enabled, 0 disabled, to 300 target function(s)" in text
+    assert (
+        "  … and 297 more target function(s) with 297 queue(s), 297 enabled; invoke per-rule for 297" in text
+    )
+    assert "Resources a first `pulumi up` registers: " in text and "300 EventRule" in text
+    assert "… and 295 more" in text  # the queues given by name, in the preview's facts
+
+    # The full view stays available, and no line of any view passes 1,000 characters.
+    full = plan(capsys, str(path), "--full").splitlines()
+    assert sum(1 for line in full if line.startswith("    rule      ")) == 300
+    as_json = plan(capsys, str(path), "--json")
+    assert len(json.loads(as_json)["routes"]) == 300
+    for view in (full, as_json.splitlines()):
+        assert max(map(len, view)) <= 1000
+
+
+def test_the_summary_groups_queues_by_function_with_their_grant_and_topics(capsys):
+    stack = json.loads(plan(capsys, str(ROOT / "Pulumi.dev.yaml"), "--json", "--summary"))
+    assert "routes" not in stack
+    live, billing = stack["summary"]
+    assert live["target"] == f"{FUNCTION}:live" and billing["target"].endswith("function:billing-wrapup")
+    assert (live["queues"], live["enabled"], live["disabled"]) == (
+        [CARE, "Sales Overflow"],
+        1,
+        ["Sales Overflow"],
+    )
+    assert live["invokeGrant"] == {"mode": "per-rule", "statements": 2}
+    assert billing["topics"] == [
+        {
+            "topics": [
+                "v2.detail.events.conversation.{id}.acw",
+                "v2.detail.events.conversation.{id}.user.end",
+            ],
+            "queues": 1,
+        }
+    ]
+    text = plan(capsys, str(ROOT / "Pulumi.dev.yaml"), "--summary")
+    assert f"  {FUNCTION}:live {MARK}: 2 queue(s), 1 enabled" in text
+    assert "    topics    acw, user.end (1)" in text
+    assert f"    queues    {CARE}, Sales Overflow; disabled: Sales Overflow" in text
