@@ -127,13 +127,19 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
+def refuse_size(size: int, source: str) -> None:
+    """A stack file larger than :data:`MAX_BYTES` is refused (before it is read, when the caller
+    can tell its size)."""
+    if size > MAX_BYTES:
+        raise DocumentError(
+            f"{source}: is {size:,} bytes; a stack file may be at most {MAX_BYTES:,} (1,000 queues take "
+            "about 110 KB); is this the right file?"
+        )
+
+
 def load_yaml(text: str, source: str) -> Any:
     """The YAML document in ``text`` (None when empty), or :class:`DocumentError`."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise DocumentError(
-            f"{source}: is {len(text.encode('utf-8', 'surrogatepass')):,} bytes; a stack file may be at most "
-            f"{MAX_BYTES:,} (1,000 queues take about 110 KB); is this the right file?"
-        )
+    refuse_size(len(text.encode("utf-8", "surrogatepass")), source)
     loader = _BoundedLoader(text)
     try:
         try:

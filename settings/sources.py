@@ -58,7 +58,8 @@ def from_pulumi_config() -> Settings:
 
 
 class StackFileError(ValueError):
-    """A stack file cannot be read: missing, unreadable, or not YAML. The message is one line."""
+    """A stack file cannot be read: missing, unreadable, too large or deep, or not YAML. One line a
+    problem (each duplicate key is one)."""
 
 
 STACK_FILE_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
@@ -70,7 +71,10 @@ def read_stack_file(path: str | Path) -> dict[str, Any]:
     from settings import documents
 
     try:
+        documents.refuse_size(Path(path).stat().st_size, str(path))  # before reading it into memory
         text = Path(path).read_text(encoding="utf-8")
+    except documents.DocumentError as e:
+        raise StackFileError(str(e)) from None
     except FileNotFoundError:
         raise StackFileError(missing_file_message(Path(path))) from None
     except UnicodeDecodeError:
@@ -106,9 +110,7 @@ def missing_file_message(path: Path) -> str:
         if found
         else f"start one with `pulumi stack init {stack}`, or copy Pulumi.dev.yaml from the repository"
     )
-    existing = (
-        f"the stack files {where} are {cut(found, 10)}" if found else f"there is no stack file {where}"
-    )
+    existing = f"the stack files {where} are {cut(found, 10)}" if found else f"there is no stack file {where}"
     return f"{path}: no such file; {existing}; {start}"
 
 
