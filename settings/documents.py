@@ -53,19 +53,19 @@ class _BoundedLoader(yaml.SafeLoader):
         self.duplicates: list[tuple[Any, int, int]] = []
         """(key, line, first line) of each key written again in its map."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
                 raise _TooDeep(self.peek_event().start_mark.line + 1)
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
-    def compose_mapping_node(self, anchor: str | None) -> MappingNode:
+    def compose_mapping_node(self, anchor: Any) -> MappingNode:
         # Checked as composed, before merge keys (`<<: *defaults`) are flattened into the map:
         # an explicit key overriding a merged one is what merge keys are for.
-        node: MappingNode = super().compose_mapping_node(anchor)  # type: ignore[no-untyped-call]
+        node: MappingNode = super().compose_mapping_node(anchor)
         first_line: dict[tuple[str, str], int] = {}
         for key_node, _ in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
