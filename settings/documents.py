@@ -36,10 +36,6 @@ class DocumentError(ValueError):
     """A file that cannot be read as what it should be. Each line of the message names the file."""
 
 
-class _Duplicate(Exception):
-    pass
-
-
 def _line(node: Node) -> int:
     return node.start_mark.line + 1
 
