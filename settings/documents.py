@@ -212,6 +212,7 @@ FLOW_HINT = (
     "or close every bracket"
 )
 QUOTE_HINT = "a value starting with * & @ ` ! % or | needs quotes"
+UNCLOSED_HINT = "a quote (' or \") is opened and never closed"
 GENERIC_HINT = (
     "the common causes are indentation (spaces only, keys of one map in the same column), a tab, "
     "and unquoted values containing ': ' or starting with { [ * & or @"
@@ -222,6 +223,8 @@ def hint(problem: str, context: str, line: str) -> str:
     """A plain hint for the common causes of a PyYAML syntax error."""
     if "\t" in line or "'\\t'" in problem or "tab" in problem:
         return TAB_HINT
+    if "quoted scalar" in context:
+        return UNCLOSED_HINT
     if "flow" in context or "expected ',' or" in problem:
         return FLOW_HINT
     if "mapping values are not allowed" in problem:

@@ -83,7 +83,18 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize(("text", "expected"), HOSTILE.values(), ids=HOSTILE.keys())
-def test_a_hostile_or_broken_stack_file_is_one_clean_error_wherever_it_is_read(tmp_path, text, expected):
+def test_a_hostile_or_broken_stack_file_is_one_clean_error(tmp_path, text, expected):
+    path = tmp_path / "Pulumi.bad.yaml"
+    path.write_text(text)
+    with pytest.raises(StackFileError) as raised:
+        settings.load_stack_file(path)  # what the program's tests and the tools read through
+    assert str(raised.value).startswith(str(path))
+    assert expected in str(raised.value)
+    assert all(len(line) <= 1000 for line in str(raised.value).splitlines())
+
+
+@pytest.mark.parametrize(("text", "expected"), HOSTILE.values(), ids=HOSTILE.keys())
+def test_the_commands_that_read_stack_files_give_that_error_and_no_traceback(tmp_path, text, expected):
     path = tmp_path / "Pulumi.bad.yaml"
     path.write_text(text)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -94,9 +105,6 @@ def test_a_hostile_or_broken_stack_file_is_one_clean_error_wherever_it_is_read(t
         assert "Traceback" not in done.stderr and done.stdout == ""
         assert expected in done.stderr, done.stderr
         assert all(len(line) <= 1000 for line in done.stderr.splitlines())
-    with pytest.raises(StackFileError, match=r"^Pulumi\.bad\.yaml|^/") as raised:
-        settings.load_stack_file(path)
-    assert expected in str(raised.value)
 
 
 def test_every_duplicate_is_named_with_both_lines(tmp_path):
@@ -183,3 +191,136 @@ def test_a_typo_in_a_large_stack_puts_the_fix_in_the_first_line(tmp_path):
     (typo,) = [line for line in done.stderr.splitlines() if line.startswith("  - queus = ")]
     assert len(typo) < 400 and typo.endswith("unknown key; did you mean 'queues'?")
     assert "… and 29" in typo  # the first queues shown, the rest counted
+
+
+HINT = {
+    "tab": "a tab in the indentation; YAML indents with spaces only",
+    "indent": "check this line's indentation against the lines above: the keys of one map, and the `-` items "
+    "of one list, start in the same column (spaces, not tabs)",
+    "colon": "a value containing ': ' needs quotes (name: \"Sales: EMEA\"), or this line is indented deeper "
+    "than the key above it",
+    "flow": "a value starting with { or [ is read as a YAML map or list: quote it ('{text}') if it is text, "
+    "or close every bracket",
+    "quote": "a value starting with * & @ ` ! % or | needs quotes",
+    "unclosed": "a quote (' or \") is opened and never closed",
+    "generic": "the common causes are indentation (spaces only, keys of one map in the same column), a tab, "
+    "and unquoted values containing ': ' or starting with { [ * & or @",
+}
+SYNTAX = [
+    ("a:\n\tb: 1\n", "2:1", "found character '\\t' that cannot start any token", "tab"),
+    ("a: 1\nb:\n  - c\n\t- d\n", "4:1", "found character '\\t' that cannot start any token", "tab"),
+    ("a:\n  - b\n c: 2\n", "3:2", "expected <block end>, but found '<block mapping start>'", "indent"),
+    ("a: b\n- c\n", "2:1", "expected <block end>, but found '-'", "indent"),
+    ("a: b: c\n", "1:5", "mapping values are not allowed here", "colon"),
+    ("a: {b: 1\n", "2:1", "expected ',' or '}', but got '<stream end>'", "flow"),
+    ("a: [b\nc: 1\n", "2:2", "expected ',' or ']', but got ':'", "flow"),
+    ("a: @x\n", "1:4", "found character '@' that cannot start any token", "quote"),
+    ("a: *x\n", "1:4", "found undefined alias 'x'", "quote"),
+    ("a: 'x\n", "2:1", "found unexpected end of stream", "unclosed"),
+    ("? [a]\n: b\n", "1:3", "found unhashable key", "generic"),
+]
+
+
+@pytest.mark.parametrize(("text", "where", "problem", "hint"), SYNTAX)
+def test_a_yaml_syntax_error_names_line_and_column_and_hints_at_the_cause(text, where, problem, hint):
+    with pytest.raises(documents.DocumentError) as raised:
+        documents.load_yaml(text, "Pulumi.x.yaml")
+    assert str(raised.value) == f"Pulumi.x.yaml:{where}: not valid YAML: {problem}. Hint: {HINT[hint]}"
+
+
+def test_the_bounds_are_exact():
+    # Values: 100,000 with aliases expanded is accepted, one more is not (a map of n pairs is
+    # 1 + 2n values).
+    pairs = (documents.MAX_VALUES - 1) // 2
+    flat = "".join(f"k{i}: 1\n" for i in range(pairs))
+    assert len(documents.load_yaml(flat, "x")) == pairs
+    with pytest.raises(documents.DocumentError) as raised:
+        documents.load_yaml(flat + "extra: [1]\n", "Pulumi.x.yaml")
+    assert str(raised.value) == (
+        "Pulumi.x.yaml: holds more than 100,000 values, far more than a stack file needs (1,000 queues are "
+        "about 10,000); is this the right file?"
+    )
+    # Bytes: 1 MiB is accepted, one byte more is not.
+    assert documents.load_yaml("#" * documents.MAX_BYTES, "x") is None
+    with pytest.raises(documents.DocumentError) as raised:
+        documents.load_yaml("#" * (documents.MAX_BYTES + 1), "Pulumi.x.yaml")
+    assert str(raised.value) == (
+        "Pulumi.x.yaml: is 1,048,577 bytes; a stack file may be at most 1,048,576 (1,000 queues take about "
+        "110 KB); is this the right file?"
+    )
+    # Depth, through aliases: 32 levels are accepted, 33 are not.
+    inner = "[" * 15 + "]" * 15
+    assert documents.load_yaml(f"a: &a {inner}\nb: " + "[" * 16 + "*a" + "]" * 16, "x") is not None
+    with pytest.raises(documents.DocumentError) as raised:
+        documents.load_yaml(f"a: &a {inner}\nb: " + "[" * 17 + "*a" + "]" * 17, "Pulumi.x.yaml")
+    assert str(raised.value) == (
+        "Pulumi.x.yaml: its aliases (*name) nest it more than 32 levels deep; a stack file needs about 6: "
+        "write the values out instead"
+    )
+    # Depth, written out: the line where it goes too deep.
+    with pytest.raises(documents.DocumentError) as raised:
+        documents.load_yaml("a: 1\nb:\n  " + "[" * 40 + "]" * 40, "Pulumi.x.yaml")
+    assert str(raised.value) == (
+        "Pulumi.x.yaml:3: nests more than 32 levels deep; a stack file needs about 6 (config, a key, a list, "
+        "an item, its keys): flatten it"
+    )
+    # A bomb's message says that its aliases are the cause.
+    with pytest.raises(documents.DocumentError) as raised:
+        documents.load_yaml(billion_laughs(), "Pulumi.x.yaml")
+    assert str(raised.value) == (
+        "Pulumi.x.yaml: its aliases (*name) expand to more than 100,000 values, far more than a stack file "
+        "needs (1,000 queues are about 10,000): write the values out instead"
+    )
+    with pytest.raises(documents.DocumentError) as raised:
+        documents.load_yaml("a: 1\nb: &b\n  c: [*b]\n", "Pulumi.x.yaml")
+    assert str(raised.value) == (
+        "Pulumi.x.yaml:2: an alias (*name) refers to the anchor (&name) it sits in, which never ends; write "
+        "the value out instead"
+    )
+
+
+def test_many_duplicates_are_listed_ten_at_most():
+    text = "".join(f"k{i}: 1\nk{i}: 2\n" for i in range(12))
+    with pytest.raises(documents.DocumentError) as raised:
+        documents.load_yaml(text, "Pulumi.x.yaml")
+    lines = str(raised.value).splitlines()
+    assert len(lines) == 11 and lines[-1] == "Pulumi.x.yaml: … and 2 more duplicate keys"
+    assert lines[9].startswith(
+        "Pulumi.x.yaml:20: the key 'k9' is written twice in one map (first at line 19)"
+    )
+
+
+def test_merge_keys_are_no_duplicates():
+    text = "a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n  x: 3\n"
+    assert documents.load_yaml(text, "x")["c"] == {"x": 3, "y": 2}
+
+
+JSON_FIX = "save it with `pulumi stack output --json`"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 32 + "]" * 32, None),
+        ("[" * 33 + "]" * 33, "out.json: nests more than 32 levels deep; " + JSON_FIX),
+        ('{"a": ' * 33 + "1" + "}" * 33, "out.json: nests more than 32 levels deep; " + JSON_FIX),
+        ("[" * 100_000 + "]" * 100_000, "out.json: nests more than 32 levels deep; " + JSON_FIX),
+        (
+            "{",
+            "out.json: is not JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1)); "
+            + JSON_FIX,
+        ),
+        (" " * (documents.MAX_BYTES * 16 + 1), "out.json: is larger than 16,777,216 bytes; " + JSON_FIX),
+    ],
+    ids=["32-deep", "33-deep", "33-deep-objects", "100000-deep", "not-json", "huge"],
+)
+def test_json_is_read_within_the_same_bounds(text, message):
+    if message is None:
+        assert documents.load_json(text, "out.json", JSON_FIX) is not None
+        assert documents.json_depth(json.loads(text)) == 32
+    else:
+        with pytest.raises(documents.DocumentError) as raised:
+            documents.load_json(text, "out.json", JSON_FIX)
+        assert str(raised.value) == message
+    with pytest.raises(TypeError):
+        documents.load_json(5, "out.json", JSON_FIX)  # type: ignore[arg-type]
