@@ -136,7 +136,10 @@ def refuse_size(size: int, source: str) -> None:
 def load_yaml(text: str, source: str) -> Any:
     """The YAML document in ``text`` (None when empty), or :class:`DocumentError`."""
     refuse_size(len(text.encode("utf-8", "surrogatepass")), source)
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)  # PyYAML's reader refuses unprintable characters here
+    except yaml.YAMLError as e:
+        raise DocumentError(f"{source}: not valid YAML: {e}") from None
     try:
         try:
             node = loader.get_single_node()
@@ -191,10 +194,14 @@ def duplicates_message(duplicates: list[tuple[Any, int, int]], source: str) -> s
 
 
 def syntax_message(error: yaml.MarkedYAMLError, source: str, text: str) -> str:
+    lines = text.splitlines()
     mark = error.problem_mark or error.context_mark
+    if mark is not None and mark.line >= len(lines) and error.context_mark is not None:
+        # At the end of the file (an unclosed quote or bracket): where the unclosed thing starts.
+        mark = error.context_mark
     where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
     problem = error.problem or "not valid"
-    line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    line = lines[mark.line] if mark and mark.line < len(lines) else ""
     return f"{where}: not valid YAML: {problem}. Hint: {hint(problem, error.context or '', line)}"
 
 
@@ -219,19 +226,20 @@ GENERIC_HINT = (
 )
 
 
-def hint(problem: str, context: str, line: str) -> str:
-    """A plain hint for the common causes of a PyYAML syntax error."""
-    if "\t" in line or "'\\t'" in problem or "tab" in problem:
+def hint(problem: str, context: str, line: str) -> str:  # noqa: PLR0911 (one return a cause)
+    """A plain hint for the common causes of a PyYAML syntax error: ``problem`` and ``context`` are
+    PyYAML's words, ``line`` the line the error points at."""
+    if "\t" in line:
         return TAB_HINT
     if "quoted scalar" in context:
         return UNCLOSED_HINT
-    if "flow" in context or "expected ',' or" in problem:
+    if "flow" in context:  # "while parsing a flow mapping/sequence"
         return FLOW_HINT
     if "mapping values are not allowed" in problem:
         return COLON_HINT
-    if any(s in problem for s in ("expected <block end>", "expected key", "could not find expected ':'")):
+    if "expected <block end>" in problem or "could not find expected ':'" in problem:
         return INDENT_HINT
-    if "undefined alias" in problem or "cannot start any token" in problem or "alphabetic" in problem:
+    if any(s in problem for s in ("undefined alias", "cannot start any token", "alphabetic or numeric")):
         return QUOTE_HINT
     return GENERIC_HINT
 

@@ -208,7 +208,10 @@ def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
             "      target: arn:aws:lambda:eu-west-1:210987654321:function:b\n",
             re.escape("is in account 210987654321, but target is in account 123456789012"),
         ),
-        ("config:\n  aws:region: [eu-west-1\n", r"line 3\b.*column 1\b|:3:1\b"),
+        (
+            "config:\n  aws:region: [eu-west-1\n",
+            r":2:15: not valid YAML: .*Hint: a value starting with \{ or \[",
+        ),
     ],
     ids=["settings", "target-accounts", "yaml"],
 )

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import settings
 from commands import run
@@ -212,12 +213,17 @@ SYNTAX = [
     ("a:\n  - b\n c: 2\n", "3:2", "expected <block end>, but found '<block mapping start>'", "indent"),
     ("a: b\n- c\n", "2:1", "expected <block end>, but found '-'", "indent"),
     ("a: b: c\n", "1:5", "mapping values are not allowed here", "colon"),
-    ("a: {b: 1\n", "2:1", "expected ',' or '}', but got '<stream end>'", "flow"),
+    ("a: {b: 1\n", "1:4", "expected ',' or '}', but got '<stream end>'", "flow"),
     ("a: [b\nc: 1\n", "2:2", "expected ',' or ']', but got ':'", "flow"),
     ("a: @x\n", "1:4", "found character '@' that cannot start any token", "quote"),
     ("a: *x\n", "1:4", "found undefined alias 'x'", "quote"),
-    ("a: 'x\n", "2:1", "found unexpected end of stream", "unclosed"),
+    ("a: 'x\n", "1:4", "found unexpected end of stream", "unclosed"),
+    ("a: [1, 2\n", "1:4", "expected ',' or ']', but got '<stream end>'", "flow"),
+    ("a:\n  b: 1\n  c\n", "3:3", "could not find expected ':'", "indent"),
+    ("a: 1\nb: 'x' y\n", "2:8", "expected <block end>, but found '<scalar>'", "indent"),
+    ("a: &\n", "1:5", "expected alphabetic or numeric character, but found '\\n'", "quote"),
     ("? [a]\n: b\n", "1:3", "found unhashable key", "generic"),
+    ("{a: 1}\nb: 2\n", "2:1", "expected '<document start>', but found '<block mapping start>'", "generic"),
 ]
 
 
@@ -228,14 +234,26 @@ def test_a_yaml_syntax_error_names_line_and_column_and_hints_at_the_cause(text, 
     assert str(raised.value) == f"Pulumi.x.yaml:{where}: not valid YAML: {problem}. Hint: {HINT[hint]}"
 
 
+def test_a_syntax_error_without_a_place_still_names_the_file():
+    error = yaml.MarkedYAMLError(problem=None)
+    assert documents.syntax_message(error, "Pulumi.x.yaml", "") == (
+        f"Pulumi.x.yaml: not valid YAML: not valid. Hint: {HINT['generic']}"
+    )
+    with pytest.raises(documents.DocumentError) as raised:  # PyYAML's reader: no line, no column
+        documents.load_yaml("a: 1\x00", "Pulumi.x.yaml")
+    assert str(raised.value).startswith(
+        "Pulumi.x.yaml: not valid YAML: unacceptable character #x0000: special characters are not allowed"
+    )
+
+
 def test_the_bounds_are_exact():
     # Values: 100,000 with aliases expanded is accepted, one more is not (a map of n pairs is
-    # 1 + 2n values).
-    pairs = (documents.MAX_VALUES - 1) // 2
-    flat = "".join(f"k{i}: 1\n" for i in range(pairs))
-    assert len(documents.load_yaml(flat, "x")) == pairs
+    # 1 + 2n values; the list adds its item).
+    pairs = (documents.MAX_VALUES - 2) // 2 - 1
+    flat = "".join(f"k{i}: 1\n" for i in range(pairs)) + "z: [1]\n"
+    assert len(documents.load_yaml(flat, "x")) == pairs + 1
     with pytest.raises(documents.DocumentError) as raised:
-        documents.load_yaml(flat + "extra: [1]\n", "Pulumi.x.yaml")
+        documents.load_yaml(flat.replace("z: [1]", "z: [1, 2]"), "Pulumi.x.yaml")
     assert str(raised.value) == (
         "Pulumi.x.yaml: holds more than 100,000 values, far more than a stack file needs (1,000 queues are "
         "about 10,000); is this the right file?"
@@ -257,6 +275,10 @@ def test_the_bounds_are_exact():
         "Pulumi.x.yaml: its aliases (*name) nest it more than 32 levels deep; a stack file needs about 6: "
         "write the values out instead"
     )
+    # Depth, counted from where each value sits: after a sibling's deep value too.
+    assert documents.load_yaml("x:\n  y: {a: 1}\n  z: " + "[" * 30 + "]" * 30, "x") is not None
+    with pytest.raises(documents.DocumentError, match="nests more than 32 levels deep"):
+        documents.load_yaml("x:\n  y: {a: 1}\n  z: " + "[" * 31 + "]" * 31, "x")
     # Depth, written out: the line where it goes too deep.
     with pytest.raises(documents.DocumentError) as raised:
         documents.load_yaml("a: 1\nb:\n  " + "[" * 40 + "]" * 40, "Pulumi.x.yaml")
@@ -279,6 +301,13 @@ def test_the_bounds_are_exact():
     )
 
 
+def test_ten_duplicates_are_listed_whole():
+    text = "".join(f"k{i}: 1\nk{i}: 2\n" for i in range(10))
+    with pytest.raises(documents.DocumentError) as raised:
+        documents.load_yaml(text, "Pulumi.x.yaml")
+    assert len(str(raised.value).splitlines()) == 10 and "more duplicate keys" not in str(raised.value)
+
+
 def test_many_duplicates_are_listed_ten_at_most():
     text = "".join(f"k{i}: 1\nk{i}: 2\n" for i in range(12))
     with pytest.raises(documents.DocumentError) as raised:
@@ -293,6 +322,10 @@ def test_many_duplicates_are_listed_ten_at_most():
 def test_merge_keys_are_no_duplicates():
     text = "a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n  x: 3\n"
     assert documents.load_yaml(text, "x")["c"] == {"x": 3, "y": 2}
+    with pytest.raises(
+        documents.DocumentError, match=r"x:7: the key 'x' is written twice in one map \(first at line 6\)"
+    ):
+        documents.load_yaml(text + "  x: 4\n", "x")
 
 
 JSON_FIX = "save it with `pulumi stack output --json`"
@@ -302,6 +335,7 @@ JSON_FIX = "save it with `pulumi stack output --json`"
     ("text", "message"),
     [
         ("[" * 32 + "]" * 32, None),
+        ('{"a": ' * 31 + "1" + "}" * 31, None),  # 31 objects and the value they hold
         ("[" * 33 + "]" * 33, "out.json: nests more than 32 levels deep; " + JSON_FIX),
         ('{"a": ' * 33 + "1" + "}" * 33, "out.json: nests more than 32 levels deep; " + JSON_FIX),
         ("[" * 100_000 + "]" * 100_000, "out.json: nests more than 32 levels deep; " + JSON_FIX),
@@ -310,17 +344,32 @@ JSON_FIX = "save it with `pulumi stack output --json`"
             "out.json: is not JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1)); "
             + JSON_FIX,
         ),
-        (" " * (documents.MAX_BYTES * 16 + 1), "out.json: is larger than 16,777,216 bytes; " + JSON_FIX),
+        (
+            " " * (documents.MAX_BYTES * 16 - 1) + "[]",
+            "out.json: is larger than 16,777,216 bytes; " + JSON_FIX,
+        ),
+        (" " * (documents.MAX_BYTES * 16 - 2) + "[]", "fits"),
     ],
-    ids=["32-deep", "33-deep", "33-deep-objects", "100000-deep", "not-json", "huge"],
+    ids=[
+        "32-deep",
+        "32-deep-objects",
+        "33-deep",
+        "33-deep-objects",
+        "100000-deep",
+        "not-json",
+        "huge",
+        "16-MiB",
+    ],
 )
 def test_json_is_read_within_the_same_bounds(text, message):
-    if message is None:
+    if message == "fits":
+        assert documents.load_json(text, "out.json", JSON_FIX) == []
+    elif message is None:
         assert documents.load_json(text, "out.json", JSON_FIX) is not None
         assert documents.json_depth(json.loads(text)) == 32
     else:
         with pytest.raises(documents.DocumentError) as raised:
             documents.load_json(text, "out.json", JSON_FIX)
         assert str(raised.value) == message
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^out\.json: JSON text expected$"):
         documents.load_json(5, "out.json", JSON_FIX)  # type: ignore[arg-type]
