@@ -3,10 +3,12 @@ stack's own ``aws:`` configuration so that it looks in the same account and regi
 
 The provider's data sources answer almost everything; this exists for the partner event
 source, which the provider finds only by name prefix (and so not at all once another source's
-name starts with ours). It honours ``aws:region``, ``aws:profile``, static keys
-(``aws:accessKey``/``aws:secretKey``/``aws:token``), the role chain of ``aws:assumeRoles`` (or
-the older single ``aws:assumeRole``) and an ``events`` entry of ``aws:endpoints``; anything else
-comes from the environment, as boto3 reads it (which is also where the provider looks).
+name starts with ours), and for the target functions, which the provider reads only with
+``GetFunction`` (their environment variables and a code download link). It honours
+``aws:region``, ``aws:profile``, static keys (``aws:accessKey``/``aws:secretKey``/``aws:token``),
+the role chain of ``aws:assumeRoles`` (or the older single ``aws:assumeRole``) and the
+``events``/``lambda``/``sts`` entries of ``aws:endpoints``; anything else comes from the
+environment, as boto3 reads it (which is also where the provider looks).
 """
 
 from __future__ import annotations
@@ -66,6 +68,11 @@ def endpoint(values: Mapping[str, Any], service: str) -> str | None:
 
 
 def events_client(values: Mapping[str, Any]) -> Any:
+    return client(values, "events")
+
+
+def client(values: Mapping[str, Any], service: str) -> Any:
+    """A boto3 client of ``service`` with the stack's credentials, role chain, region and endpoint."""
     import boto3
     from botocore.config import Config
 
@@ -81,7 +88,20 @@ def events_client(values: Mapping[str, Any]) -> Any:
             aws_session_token=credentials["SessionToken"],
             region_name=session.region_name,
         )
-    return session.client("events", endpoint_url=endpoint(values, "events"), config=retries)
+    return session.client(service, endpoint_url=endpoint(values, service), config=retries)
+
+
+def confirm_lambda_target(function_arn: str, alias: str | None) -> None:
+    """Raise unless the function (and alias) exists, with calls that return neither the
+    function's environment variables nor a link to its code: ``GetAlias`` (the alias's name,
+    version and routing) or ``GetFunctionConcurrency`` (its reserved concurrency). Both fail with
+    ``ResourceNotFoundException`` for a missing function or alias. ``GetFunction``, which the
+    provider's ``getFunction`` makes, returns both, so the preview role does not hold it."""
+    lambda_ = client(stack_aws_config(), "lambda")
+    if alias:
+        lambda_.get_alias(FunctionName=function_arn, Name=alias)
+    else:
+        lambda_.get_function_concurrency(FunctionName=function_arn)
 
 
 def describe_event_source_state(name: str) -> str | None:
