@@ -43,6 +43,13 @@ def stack_file(tmp_path: Path, stack: str, config: dict) -> Path:
     return path
 
 
+def one_queue_stack(tmp_path: Path, **keys: object) -> Path:
+    """Stack dev with queue CARE on FUNCTION in eu-west-1, and ``keys`` of the project."""
+    config: dict[str, object] = {"aws:region": "eu-west-1", "genesys-queue-events:target": FUNCTION}
+    config.update({f"genesys-queue-events:{k}": v for k, v in {"queues": [CARE], **keys}.items()})
+    return stack_file(tmp_path, "dev", config)
+
+
 def test_the_dev_stack_plan_shows_each_queue_the_shared_pieces_and_the_event_filter(capsys):
     text = plan(capsys, str(ROOT / "Pulumi.dev.yaml"))
 
@@ -173,16 +180,7 @@ def test_a_stack_of_queues_by_name_past_the_invoke_budget(tmp_path, capsys):
 
 
 def test_an_existing_bus_is_named_and_not_created(tmp_path, capsys):
-    path = stack_file(
-        tmp_path,
-        "dev",
-        {
-            "aws:region": "eu-west-1",
-            "genesys-queue-events:target": FUNCTION,
-            "genesys-queue-events:queues": [CARE],
-            "genesys-queue-events:eventBus": "aws.partner/genesys.com/cloud/org/existing",
-        },
-    )
+    path = one_queue_stack(tmp_path, eventBus="aws.partner/genesys.com/cloud/org/existing")
     stack = json.loads(plan(capsys, str(path), "--json"))
     assert stack["eventBus"] == {"name": "aws.partner/genesys.com/cloud/org/existing", "created": False}
     assert "aws:cloudwatch/eventBus:EventBus" not in stack["resources"]
@@ -344,16 +342,8 @@ def test_the_plan_shows_tags_retry_policy_archive_retention_and_dead_letter_deli
 
 
 def test_without_a_dead_letter_queue_the_plan_says_failed_events_are_dropped(tmp_path, capsys):
-    path = stack_file(
-        tmp_path,
-        "dev",
-        {
-            "aws:region": "eu-west-1",
-            "genesys-queue-events:target": FUNCTION,
-            "genesys-queue-events:queues": [CARE],
-            "genesys-queue-events:deadLetterQueue": False,
-            "genesys-queue-events:retry": {"maximumEventAgeSeconds": 90, "maximumRetryAttempts": 0},
-        },
+    path = one_queue_stack(
+        tmp_path, deadLetterQueue=False, retry={"maximumEventAgeSeconds": 90, "maximumRetryAttempts": 0}
     )
     text = plan(capsys, str(path))
     assert (
