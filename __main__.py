@@ -77,6 +77,7 @@ routing = QueueEventRouting(
             )
         ),
         tags=stack_settings.tags,
+        retain_undelivered=stack_settings.keep_undelivered,
     ),
 )
 
