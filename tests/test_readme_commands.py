@@ -22,8 +22,9 @@ from commands import fresh_clone, plain_shell, project_venv, run, run_as_written
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
-# What a fresh clone's `make` may not run here: the Pulumi CLI's targets, and the test suite itself.
-NOT_HERE = ("make preview", "make up", "make test", "make hooks")
+# What a fresh clone's `make` may not run here: the Pulumi CLI's targets and the test suite itself;
+# and `make diff`, named bare in the text, whose full form needs a git ref (`BASE=<git ref>`).
+NOT_HERE = ("make preview", "make up", "make test", "make hooks", "make diff")
 
 
 def code(*, blocks: bool = True) -> list[str]:
