@@ -322,4 +322,6 @@ def _shared(program: offline.OfflineRun) -> dict[str, Any]:
                 s.inputs["endpoint"] for s in program.of_type("aws:sns/topicSubscription:TopicSubscription")
             ],
         }
+    if dashboard := first("aws:cloudwatch/dashboard:Dashboard"):
+        shared["dashboard"] = {"name": dashboard.inputs["dashboardName"]}
     return shared

@@ -138,9 +138,17 @@ def shared_block(plan: dict[str, Any], *, full: bool) -> list[str]:
     else:
         add("  archive             none (archive: false): no replay")
     if alarms := shared.get("alarms"):
-        for alarm in alarms["alarms"]:
-            condition = f"{alarm['metric']} {alarm['comparison']} {_threshold(alarm)}"
-            add(f"  alarm               {alarm['name']} ({condition})")
+        conditions = [f"{a['metric']} {a['comparison']} {_threshold(a)}" for a in alarms["alarms"]]
+        names = [a["name"] for a in alarms["alarms"]]
+        if full:
+            for name, condition in zip(names, conditions, strict=True):
+                add(f"  alarm               {name} ({condition})")
+        else:  # one line: every alarm's name starts with its dead-letter queue's
+            common = f"{dlq['name']}-" if dlq else ""
+            kinds = ", ".join(
+                f"{n.removeprefix(common)} ({c})" for n, c in zip(names, conditions, strict=True)
+            )
+            add(f"  alarms              {common}…: {kinds}")
         topic = alarms["topic"] if alarms["topicCreated"] else f"{alarms['topic']} (existing)"
         add(
             f"  alarm topic         {topic}"
@@ -148,6 +156,8 @@ def shared_block(plan: dict[str, Any], *, full: bool) -> list[str]:
         )
     else:
         add("  alarms              none")
+    if dashboard := shared.get("dashboard"):
+        add(f"  dashboard           {dashboard['name']} (CloudWatch; its URL is the dashboardUrl output)")
     out.extend(delivery_lines(plan))
     out.extend(tag_lines(plan["tags"], full=full))
     add("")

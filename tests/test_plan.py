@@ -326,9 +326,11 @@ def test_the_plan_shows_tags_retry_policy_archive_retention_and_dead_letter_deli
     assert stack["shared"]["deadLetterQueue"]["retentionDays"] == 14
     assert stack["tags"]["values"] == {"team": "contact-centre", "environment": "dev"}
     # Rules, the bus, the queue, the topic and the alarms carry them; targets, permissions, the queue
-    # policy, the archive and the subscription take none (no `tags` argument in pulumi-aws).
-    assert (stack["tags"]["taggedResources"], stack["tags"]["awsResources"]) == (8, 17)
+    # policy, the archive, the subscription and the dashboard take none (no `tags` argument in pulumi-aws).
+    # (and the delivery alarms; the dashboard takes none)
+    assert (stack["tags"]["taggedResources"], stack["tags"]["awsResources"]) == (11, 21)
     assert stack["tags"]["untaggedTypes"] == [
+        "aws:cloudwatch/dashboard:Dashboard",  # aws_cloudwatch_dashboard has no tags argument
         "aws:cloudwatch/eventArchive:EventArchive",
         "aws:cloudwatch/eventTarget:EventTarget",
         "aws:lambda/permission:Permission",
@@ -342,7 +344,7 @@ def test_the_plan_shows_tags_retry_policy_archive_retention_and_dead_letter_deli
         "then to the dead-letter queue"
     ) in text
     assert "  archive             routing-archive-<random>, 7 days' retention" in text
-    assert "  tags                team=contact-centre, environment=dev, on 8 of 17 AWS resources" in text
+    assert "  tags                team=contact-centre, environment=dev, on 11 of 21 AWS resources" in text
 
 
 def test_without_a_dead_letter_queue_the_plan_says_failed_events_are_dropped(tmp_path, capsys):
