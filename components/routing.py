@@ -159,7 +159,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                 pattern = _stack_rules_pattern(bus_name, holder, args.rule_name_prefix)
                 shared_id = naming.shared_statement_id(args.rule_name_prefix)
                 shared_grants[holder] = aws.lambda_.Permission(
-                    f"{name}-invoke-{holder.name}",
+                    shared_permission_name(name, holder),
                     statement_id=pattern.apply(functools.partial(naming.statement_id, shared_id)),
                     action="lambda:InvokeFunction",
                     function=function_arns[holder],
@@ -281,10 +281,20 @@ class QueueEventRouting(pulumi.ComponentResource):
         )
 
 
+def shared_permission_name(component: str, holder: PolicyHolder) -> str:
+    """The logical name of a function's (or alias's) one statement for all of this stack's rules."""
+    return f"{component}-invoke-{holder.name}"
+
+
 def per_queue_permission_name(component: str, slug: str, holder: PolicyHolder) -> str:
     """The logical name of a queue's own invoke permission: the queue and the function (or
     alias) it grants, so that a permission is never replaced, only created and deleted."""
-    return f"{component}-{slug}-{holder.name}"
+    name = f"{component}-{slug}-{holder.name}"
+    if name == shared_permission_name(component, holder):
+        # A queue named "Invoke" would take the shared permission's name, and crossing the budget
+        # would then replace one by the other, delete-first. A slug never holds "--".
+        return f"{component}-{slug}--{holder.name}"
+    return name
 
 
 def _once_confirmed(confirmed: pulumi.Input[str], value: str) -> pulumi.Output[str]:

@@ -180,7 +180,9 @@ def test_moving_the_stack_to_an_existing_bus_replaces_its_rules_delete_first():
     steps, windows = edit(BASE, dict(BASE, eventBus="contact-centre-bus"))
     replaced = {(s.type, s.delete_first) for s in steps if s.op == "replace"}
     assert (verdict.RULE, True) in replaced and (verdict.TARGET, False) in replaced
-    assert all("replaced delete-first" in w for w in windows)
+    # The gap is named, rule by rule (operations diff prints these under "delivery gaps").
+    assert windows and all("replaced delete-first" in w for w in windows)
+    assert any(w.startswith(f"routing-{CARE}: replaced delete-first") for w in windows)
     # The archive is replaced create-first, and AWS keeps the old one (keepUndelivered).
     archive = next(s for s in steps if s.type == "aws:cloudwatch/eventArchive:EventArchive")
     assert (archive.op, archive.delete_first) == ("replace", False)
@@ -205,3 +207,18 @@ def test_upgrading_from_permissions_named_by_the_queue_alone_changes_nothing():
     ]
     assert {r.name for r in before if r.type == verdict.PERMISSION} >= {f"routing-{CARE}"}
     assert verdict.steps(before, after) == []
+
+
+@pytest.mark.parametrize("direction", ["upwards", "downwards"])
+def test_a_queue_named_invoke_crosses_the_budget_without_a_replacement(direction):
+    # routing-<queue>-<function> for a queue named "Invoke" is routing-invoke-<function>: the
+    # name of the function's shared permission. Crossing the budget must not turn one into the
+    # other (a delete-first replacement), whichever way it goes.
+    def with_invoke(count):
+        config = many(count)
+        return dict(config, queues=[{"name": "Invoke"}, *config["queues"][1:]])
+
+    small, large = with_invoke(19), with_invoke(20)
+    steps, windows = edit(small, large) if direction == "upwards" else edit(large, small)
+    assert not [s for s in steps if s.op == "replace"]
+    assert windows == []
