@@ -68,10 +68,16 @@ def test_a_replaced_dependent_of_a_delete_first_replacement_is_deleted_first_too
     moved = Resource(TARGET, "t", {**target(bus="other").inputs}, {}, frozenset({(RULE, "r")}))
     unmoved = Resource(TARGET, "t", {**target().inputs, "arn": FN + "2"}, {}, frozenset({(RULE, "r")}))
     steps = verdict.steps([rule(), target()], [rule(bus="other"), moved])
-    assert {(s.type, s.op, s.delete_first) for s in steps} == {(RULE, "replace", True), (TARGET, "replace", True)}
+    assert {(s.type, s.op, s.delete_first) for s in steps} == {
+        (RULE, "replace", True),
+        (TARGET, "replace", True),
+    }
     # A dependent that is only updated stays an update.
     steps = verdict.steps([rule(), target()], [rule(bus="other"), unmoved])
-    assert {(s.type, s.op, s.delete_first) for s in steps} == {(RULE, "replace", True), (TARGET, "update", False)}
+    assert {(s.type, s.op, s.delete_first) for s in steps} == {
+        (RULE, "replace", True),
+        (TARGET, "update", False),
+    }
 
 
 def test_types_outside_the_table_have_no_step():
