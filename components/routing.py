@@ -102,16 +102,22 @@ class QueueEventRouting(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags) or None
 
+        # What holds undelivered events outlives `pulumi destroy` and any replacement: Pulumi
+        # forgets it, AWS keeps it (README, "Deleting on purpose").
+        keep = pulumi.ResourceOptions(parent=self, retain_on_delete=args.retain_undelivered)
         if args.create_event_bus:
             # A partner bus must carry the source's exact name; events to a source with no
-            # associated bus are dropped.
+            # associated bus are dropped. A kept archive keeps its managed rule on the bus, and
+            # EventBridge refuses to delete a bus that has rules: the bus is kept with it, or
+            # `pulumi destroy` would stop at the bus.
+            keeps_archive = args.retain_undelivered and args.archive_retention_days is not None
             bus = aws.cloudwatch.EventBus(
                 f"{name}-partner-bus",
                 name=args.event_bus_name,
                 event_source_name=args.event_bus_name,
                 description=args.bus_description,
                 tags=tags,
-                opts=child,
+                opts=keep if keeps_archive else child,
             )
             bus_name: pulumi.Output[str] = bus.name
             bus_arn: pulumi.Output[str] = bus.arn
@@ -121,9 +127,6 @@ class QueueEventRouting(pulumi.ComponentResource):
                 name=bus_name, opts=pulumi.InvokeOutputOptions(parent=self)
             ).arn
 
-        # What holds undelivered events outlives `pulumi destroy` and any replacement: Pulumi
-        # forgets it, AWS keeps it (README, "Deleting on purpose").
-        keep = pulumi.ResourceOptions(parent=self, retain_on_delete=args.retain_undelivered)
         dlq = None
         if args.dead_letter_queue:
             dlq = aws.sqs.Queue(
