@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from settings import documents
+
 PULUMI_TIMEOUT_SECONDS = 120
 
 
@@ -109,10 +111,10 @@ def from_file(path: str) -> StackOutputs:
         text = Path(path).read_text()
     except OSError as e:
         raise OperationError(f"cannot read the outputs file {path}: {e.strerror}") from None
-    try:
-        raw = json.loads(text)
-    except ValueError as e:
-        raise OperationError(f"{path} is not JSON ({e}); save it with `pulumi stack output --json`") from None
+    try:  # within the bounds a stack file is read in: no traceback for a deep or huge file
+        raw = documents.load_json(text, path, "save it with `pulumi stack output --json`")
+    except documents.DocumentError as e:
+        raise OperationError(str(e)) from None
     return parse_outputs(raw, path)
 
 
