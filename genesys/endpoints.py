@@ -33,6 +33,7 @@ from urllib3.util import parse_url
 ALLOW_CUSTOM_ENDPOINTS = "GENESYS_ALLOW_CUSTOM_ENDPOINTS"
 """The environment variable that opts in to endpoints outside the region's own hosts."""
 
+EXAMPLE = "https://api.mypurecloud.ie"
 DEFAULT_PORTS = {"https": 443, "http": 80}
 # Anywhere in a URL: whitespace and controls (the standard library silently drops some of
 # them, urllib3 refuses them) and non-ASCII (IDNA and NFKC turn look-alikes into hosts).
@@ -72,20 +73,20 @@ def origin_of(url: str) -> Origin:
         raise EndpointRefused("must not contain whitespace, control or non-ASCII characters")
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.lower() not in DEFAULT_PORTS:
-        raise EndpointRefused("must be an absolute http:// or https:// URL, such as https://api.mypurecloud.ie")
+        raise EndpointRefused(f"must be an absolute http:// or https:// URL, such as {EXAMPLE}")
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
     if UNSAFE_IN_AUTHORITY.search(authority):
         raise EndpointRefused(
             "must not carry a user name, a backslash or a %-escape in its host part; "
-            "use a plain host such as https://api.mypurecloud.ie"
+            f"use a plain host such as {EXAMPLE}"
         )
     try:
         parts = parse_url(url)
         port = parts.port
     except (LocationParseError, ValueError):
-        raise EndpointRefused("is not a valid URL; use a base URL such as https://api.mypurecloud.ie") from None
+        raise EndpointRefused(f"is not a valid URL; use a base URL such as {EXAMPLE}") from None
     if not parts.host or parts.scheme not in DEFAULT_PORTS:
-        raise EndpointRefused("must be a base URL such as https://api.mypurecloud.ie")
+        raise EndpointRefused(f"must be a base URL such as {EXAMPLE}")
     return Origin(parts.scheme, parts.host.lower(), port or DEFAULT_PORTS[parts.scheme])
 
 
@@ -108,7 +109,7 @@ def refusal(url: str, expected_host: str | None, allow_custom: bool) -> str | No
         return str(e)
     parts = urlsplit(url)
     if parts.query or parts.fragment:
-        return "must be a base URL without a query or fragment, such as https://api.mypurecloud.ie"
+        return f"must be a base URL without a query or fragment, such as {EXAMPLE}"
     if origin == Origin("https", expected_host or "", 443):
         return None
     if not allow_custom:

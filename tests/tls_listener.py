@@ -119,7 +119,7 @@ class TlsListener:
 
 
 def _read_head(reader: Any) -> list[str]:
-    lines = []
+    lines: list[str] = []
     while True:
         line = reader.readline(65536)
         if not line or line in (b"\r\n", b"\n"):
