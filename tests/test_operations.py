@@ -290,3 +290,60 @@ def test_many_dead_letters_are_read_page_by_page_and_each_handled_once(aws, stac
     conversations = [i.payload["detail"]["eventBody"]["conversationId"] for i in aws.invocations]
     assert sorted(conversations) == sorted(f"billing-{i}" for i in range(25))  # each exactly once
     assert queue_depth(url) == (12, 0)
+
+
+# -- a malformed or forged outputs file: one clean error, nothing called ---------------------
+
+ARN = "arn:aws:events:eu-west-1:123456789012:rule/genesys-partner-bus/gqe-care"
+WELL_FORMED = {
+    "routes": {
+        CARE: {"queueName": "Customer Care", "ruleArn": ARN, "targetArn": FUNCTION, "enabled": True},
+    },
+    "eventBusName": "genesys-partner-bus",
+    "archiveName": "routing-archive-0a1b2c3",
+    "deadLetterQueueArn": "arn:aws:sqs:eu-west-1:123456789012:routing-dead-letters-5e6f7a8",
+    "deadLetterQueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/routing-dead-letters-5e6f7a8",
+}
+
+
+def malformed(**changes):
+    outputs = json.loads(json.dumps(WELL_FORMED))
+    for path, value in changes.items():
+        where = outputs
+        *parents, last = path.split("__")
+        for key in parents:
+            where = where[CARE if key == "care" else key]
+        where[last] = value
+    return json.dumps(outputs)
+
+
+@pytest.mark.parametrize(
+    ("command", "content", "fragment"),
+    [
+        ("dead-letters", malformed(routes__care__ruleArns=5), "ruleArns 5 is not a list of rule ARNs"),
+        ("dead-letters", malformed(routes__care__ruleArns=["*"]), '"*" is not an EventBridge rule ARN'),
+        ("dead-letters", malformed(routes__care__ruleArn=None), "null is not an EventBridge rule ARN"),
+        ("dead-letters", malformed(deadLetterQueueArn="arn:aws:sqs:eu-west-1"), "is not an SQS queue ARN"),
+        ("dead-letters", malformed(deadLetterQueueUrl=["x"]), "deadLetterQueueUrl list is not text"),
+        ("dead-letters", malformed(routes__care__targetArn="*"), 'targetArn "*" is not a Lambda'),
+        ("dead-letters", malformed(routes__care__queueName={"a": 1}), "queueName dict is not text"),
+        ("dead-letters", '{"routes": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        ("replay", malformed(routes__care__enabled="false"), 'enabled "false" is not true or false'),
+    ],
+)
+def test_a_malformed_outputs_file_is_one_clean_error(tmp_path, capsys, command, content, fragment):
+    path = tmp_path / "outputs.json"
+    path.write_text(content)
+    extra = ["--queue", CARE, *WINDOW] if command == "replay" else []
+    assert tool(command, "--outputs", str(path), *extra) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and fragment in err, err
+    assert "Traceback" not in err
+
+
+def test_a_malformed_outputs_file_is_refused_without_a_traceback_from_the_command_line(tmp_path):
+    path = tmp_path / "outputs.json"
+    path.write_text(malformed(routes__care__ruleArns=5, deadLetterQueueArn="arn:aws:sqs:x"))
+    done = run_tool("dead-letters", "--outputs", str(path), env=dict(os.environ))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "ruleArns 5" in done.stderr and "deadLetterQueueArn" in done.stderr
