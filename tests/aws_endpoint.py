@@ -15,6 +15,7 @@ import http.client
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -38,6 +39,8 @@ class AwsEndpoint:
     def __init__(self) -> None:
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.invocations: list[Invocation] = []
+        self.invoke_latency = 0.0
+        """Seconds each Lambda ``Invoke`` takes: a slow function service, for long runs."""
         self._front: ThreadingHTTPServer | None = None
 
     def start(self) -> AwsEndpoint:
@@ -55,6 +58,7 @@ class AwsEndpoint:
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
                 invoke = INVOKE_PATH.match(self.path) if self.command == "POST" else None
                 if invoke:
+                    time.sleep(endpoint.invoke_latency)
                     function = unquote(invoke["function"])
                     status, out_headers, out_body = endpoint._send(
                         "GET", f"/2015-03-31/functions/{invoke['function']}", b"", headers
@@ -110,6 +114,7 @@ class AwsEndpoint:
             f"{self.moto_url}/moto-api/config", json={"lambda": {"use_docker": False}}, timeout=10
         ).raise_for_status()
         self.invocations.clear()
+        self.invoke_latency = 0.0
 
     def stop(self) -> None:
         # moto's config is process-wide: give other tests their default back.
