@@ -14,9 +14,12 @@ import pytest
 import settings
 from commands import run
 from conftest import CLIENT_ID, CLIENT_SECRET, configured, fast_client
+from genesys import endpoints
+from genesys.client import GenesysClient
 from genesys.endpoints import ALLOW_CUSTOM_ENDPOINTS
 from genesys.errors import GenesysError
 from genesys.integration import IntegrationProvider
+from genesys.regions import endpoints_for
 from genesys_double import Fault, running
 from mockrun import REGION, ProgramRun, base_config, run_program
 from provider_host import ProviderHost, genesys_config, urn
@@ -229,3 +232,25 @@ def test_the_token_and_the_secret_are_in_no_repr(genesys):
     for shown in shown_values:
         assert token not in shown
         assert CLIENT_SECRET not in shown
+
+
+def test_the_client_takes_the_regions_own_hosts_without_the_opt_in(not_opted_in):
+    client = GenesysClient(endpoints_for("eu-west-1"), CLIENT_ID, CLIENT_SECRET)  # sends nothing yet
+    assert client.endpoints.login_url == "https://login.mypurecloud.ie"
+    with pytest.raises(GenesysError, match="genesys:apiUrl"):
+        GenesysClient(
+            endpoints_for("eu-west-1", api_url="https://api.mypurecloud.de"), CLIENT_ID, CLIENT_SECRET
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://api.mypurecloud.ie/x", "https://api.mypurecloud.ie/x"),
+        ("https://user:pw@api.example/p?token=t#frag", "https://(hidden)@api.example/p?(hidden)#(hidden)"),
+        ("https://a@b@api.example", "https://(hidden)@api.example"),
+        ("http://[::1", "(an invalid URL)"),
+    ],
+)
+def test_a_url_in_a_message_hides_what_may_carry_a_credential(url, shown):
+    assert endpoints.shown(url) == shown
