@@ -25,6 +25,7 @@ try:
     stack_settings = settings.from_pulumi_config()
     identity = aws.get_caller_identity()
     settings.check_target_accounts(stack_settings, identity.account_id)
+    settings.check_default_suffix(stack_settings, pulumi.get_stack())
 except settings.SettingsError as problems:
     # A user's mistake: a clear list, no traceback, nothing registered.
     raise pulumi.RunError(str(problems)) from None
@@ -49,6 +50,8 @@ source = event_source(
     region=aws.get_region().region,
     partition=aws.get_partition().partition,
     bus_description=bus_description,
+    owner="/".join(stack_name),
+    default_suffix=pulumi.get_stack(),
 )
 verified = route_table.verified_routes(stack_settings, source.name, genesys_queues.queues)
 # One lookup per distinct function or alias, not one per queue.

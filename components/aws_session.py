@@ -4,13 +4,15 @@ same (never other or broader) credentials.
 
 The provider's data sources answer almost everything; this exists for the partner event
 source, which the provider finds only by name prefix (and so not at all once another source's
-name starts with ours). It honours what decides the provider's identity: ``aws:region``,
+name starts with ours), and for the target functions, which the provider reads only with
+``GetFunction`` (their environment variables and a code download link). It honours what
+decides the provider's identity: ``aws:region``,
 ``aws:profile``, static keys (``aws:accessKey``/``aws:secretKey``/``aws:token``),
 ``aws:sharedCredentialsFiles``/``aws:sharedConfigFiles`` (one file each: botocore reads one),
 ``aws:assumeRoleWithWebIdentity``, the role chain of ``aws:assumeRoles`` (or the older single
 ``aws:assumeRole``) with each role's session policy, policy ARNs, duration, tags and source
 identity, ``aws:stsRegion``, ``aws:allowedAccountIds``/``aws:forbiddenAccountIds``,
-``aws:customCaBundle`` and the ``sts``/``events`` entries of ``aws:endpoints``. A setting it
+``aws:customCaBundle`` and the ``sts``/``events``/``lambda`` entries of ``aws:endpoints``. A setting it
 cannot honour (a second shared file, an unknown key in a role) is refused with
 :class:`UnsupportedAwsConfig` rather than looked past. Anything not set comes from the
 environment, as boto3 reads it (which is also where the provider looks).
@@ -222,6 +224,11 @@ def _with(credentials: Mapping[str, Any], region: str | None) -> Any:
 
 
 def events_client(values: Mapping[str, Any]) -> Any:
+    return client(values, "events")
+
+
+def client(values: Mapping[str, Any], service: str) -> Any:
+    """A boto3 client of ``service`` with the stack's credentials, roles, region and endpoints."""
     from botocore.config import Config
 
     retries = Config(retries={"max_attempts": 5, "mode": "standard"})
@@ -244,7 +251,7 @@ def events_client(values: Mapping[str, Any]) -> Any:
     for role in role_chain(values):
         session = _with(sts().assume_role(**role)["Credentials"], region)
     check_account(values, sts)
-    return session.client("events", endpoint_url=endpoint(values, "events"), config=retries, verify=verify)
+    return session.client(service, endpoint_url=endpoint(values, service), config=retries, verify=verify)
 
 
 def check_account(values: Mapping[str, Any], sts: Any) -> None:
@@ -259,6 +266,19 @@ def check_account(values: Mapping[str, Any], sts: Any) -> None:
             f"the lookup's credentials are for account {account}, which aws:allowedAccountIds / "
             "aws:forbiddenAccountIds do not allow; nothing was looked up"
         )
+
+
+def confirm_lambda_target(function_arn: str, alias: str | None) -> None:
+    """Raise unless the function (and alias) exists, with calls that return neither the
+    function's environment variables nor a link to its code: ``GetAlias`` (the alias's name,
+    version and routing) or ``GetFunctionConcurrency`` (its reserved concurrency). Both fail with
+    ``ResourceNotFoundException`` for a missing function or alias. ``GetFunction``, which the
+    provider's ``getFunction`` makes, returns both, so the preview role does not hold it."""
+    lambda_ = client(stack_aws_config(), "lambda")
+    if alias:
+        lambda_.get_alias(FunctionName=function_arn, Name=alias)
+    else:
+        lambda_.get_function_concurrency(FunctionName=function_arn)
 
 
 def describe_event_source_state(name: str) -> str | None:

@@ -16,7 +16,9 @@ import pulumi
 
 from components import patterns
 from components.partner_source import confirm_partner_source
+from components.source_wait import awaited_partner_source
 from genesys.integration import EventBridgeIntegration, EventBridgeIntegrationArgs
+from genesys.managed_integration import ManagedIntegration, ManagedIntegrationArgs
 from settings import Settings
 
 
@@ -28,8 +30,8 @@ class EventSource:
     """The bus the rules go on."""
     creates_bus: bool
     """True: the stack creates the partner bus named after the source."""
-    integration: EventBridgeIntegration | None = None
-    """The verified Genesys integration; None with ``customEvents``."""
+    integration: EventBridgeIntegration | ManagedIntegration | None = None
+    """The verified (or, in managed mode, kept) Genesys integration; None with ``customEvents``."""
 
     @property
     def arn(self) -> pulumi.Output[str] | None:
@@ -46,8 +48,17 @@ class EventSource:
 
 
 def event_source(
-    stack_settings: Settings, *, account_id: str, region: str, partition: str, bus_description: str
+    stack_settings: Settings,
+    *,
+    account_id: str,
+    region: str,
+    partition: str,
+    bus_description: str,
+    owner: str = "",
+    default_suffix: str = "",
 ) -> EventSource:
+    """``owner`` (``<organization>/<project>/<stack>``) and ``default_suffix`` (the stack's name)
+    are for managed mode: the integration's mark and its event source's default suffix."""
     custom = stack_settings.custom_events
     if custom is not None:
         return EventSource(
@@ -55,6 +66,34 @@ def event_source(
             bus_name=pulumi.Output.from_input(custom.event_bus),
             creates_bus=False,
         )
+    topics = list(patterns.required_topics(r.topics for r in stack_settings.enabled_routes))
+    managed = stack_settings.managed_integration
+    if managed is not None:
+        kept = ManagedIntegration(
+            "integration",
+            ManagedIntegrationArgs(
+                name=managed.name,
+                event_source_suffix=managed.event_source_suffix or default_suffix,
+                aws_account_id=account_id,
+                aws_region=region,
+                aws_partition=partition,
+                topics=topics,
+                owner=owner,
+                adopt=managed.adopt,
+            ),
+            # Deleting it deletes Genesys' partner event source, and the bus stops receiving:
+            # a `pulumi destroy` stops here until someone unprotects it (README, "Managed mode").
+            opts=pulumi.ResourceOptions(protect=True),
+        )
+        if stack_settings.event_bus is not None:
+            return EventSource(
+                name=kept.event_source_name,
+                bus_name=pulumi.Output.from_input(stack_settings.event_bus),
+                creates_bus=False,
+                integration=kept,
+            )
+        source = awaited_partner_source(kept.event_source_name, managed.name, bus_description)
+        return EventSource(name=source, bus_name=source, creates_bus=True, integration=kept)
     integration = EventBridgeIntegration(
         "integration",
         EventBridgeIntegrationArgs(
@@ -62,7 +101,7 @@ def event_source(
             aws_account_id=account_id,
             aws_region=region,
             aws_partition=partition,
-            required_topics=list(patterns.required_topics(r.topics for r in stack_settings.enabled_routes)),
+            required_topics=topics,
             event_bus_name=stack_settings.event_bus,
         ),
     )

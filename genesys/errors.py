@@ -21,3 +21,7 @@ class GenesysNotFound(GenesysError):
 
 class RetryAfterTooLong(GenesysError):
     """Genesys asked to wait longer than this client will."""
+
+
+class GenesysConflict(GenesysError):
+    """A versioned write lost to another writer (409): re-read, then write again."""

@@ -21,6 +21,7 @@ from genesys.provider import GenesysProvider
 from genesys.topics import GENESYS_SOURCE_PREFIX
 
 INTEGRATION_TYPE = "amazon-eventbridge-source"
+INTEGRATIONS_PATH = "/api/v2/integrations"
 
 INPUT_KEYS = (
     "integration",
@@ -53,9 +54,12 @@ def _describe(entity: dict[str, Any]) -> str:
 def find_integration(client: GenesysClient, reference: str | None) -> dict[str, Any]:
     """The one ``amazon-eventbridge-source`` integration meant: by id, by name, or the only
     enabled one."""
+    # Genesys filters by type on the server (IntegrationsApi.get_integrations' integration_type,
+    # the query parameter ``integrationType``); the check on each entity stays, so an API that
+    # ignored the filter could not hand this stack a Data Actions integration.
     candidates = [
         e
-        for page in client.pages("/api/v2/integrations")
+        for page in client.pages(INTEGRATIONS_PATH, [("integrationType", INTEGRATION_TYPE)])
         for e in page.entities
         if (e.get("integrationType") or {}).get("id") == INTEGRATION_TYPE
     ]

@@ -4,7 +4,7 @@ check-enriches-inputs contract.
 The engine pickles a provider object into the state file (with dill) and unpickles it in the
 provider host (``python -m pulumi.dynamic``), then calls ``configure()`` with the stack config.
 So a provider object carries nothing: no client, session, lock, token or config. It reads the
-credentials in ``configure()`` (stack config, else the environment) and asks
+credentials in ``configure()`` (the environment's pair, else the stack config's) and asks
 :func:`genesys.client.shared_client` for the one client of the process.
 
 ``check()`` runs the verification and, when it passes, returns the inputs enriched with the
@@ -63,12 +63,19 @@ class Connection:
 
     @classmethod
     def from_config(cls, get: Any, environ: Mapping[str, str]) -> Connection:
+        # The process's client wins over the stack file's, as a pair. CI gives each job its own:
+        # a pull request's preview a read-only client, a deploy job its environment's. A client in
+        # a stack file can be decrypted by whoever can run a preview of that stack, so it must
+        # never be the one a preview uses in place of its own (README, "Security model"); it is
+        # used only where the environment names none (a developer's own stack).
+        env_id, env_secret = environ.get("GENESYS_CLIENT_ID"), environ.get("GENESYS_CLIENT_SECRET")
+        from_environment = bool(env_id or env_secret)
         return cls(
             region=get("genesys:region"),
             api_url=get("genesys:apiUrl"),
             login_url=get("genesys:loginUrl"),
-            client_id=get("genesys:clientId") or environ.get("GENESYS_CLIENT_ID"),
-            client_secret=get("genesys:clientSecret") or environ.get("GENESYS_CLIENT_SECRET"),
+            client_id=env_id if from_environment else get("genesys:clientId"),
+            client_secret=env_secret if from_environment else get("genesys:clientSecret"),
         )
 
     def __repr__(self) -> str:
@@ -77,9 +84,10 @@ class Connection:
     def client(self) -> GenesysClient:
         if not self.client_id or not self.client_secret:
             raise GenesysError(
-                "Genesys credentials are not configured: run `pulumi config set genesys:clientId "
-                "<id>` and `pulumi config set genesys:clientSecret --secret <secret>`, or set "
-                "GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET."
+                "Genesys credentials are not configured: set GENESYS_CLIENT_ID and "
+                "GENESYS_CLIENT_SECRET (both: when either is set, the stack config's client is not "
+                "used), or run `pulumi config set genesys:clientId <id>` and `pulumi config set "
+                "genesys:clientSecret --secret <secret>`."
             )
         try:
             endpoints = endpoints_for(self.region, self.api_url, self.login_url)

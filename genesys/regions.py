@@ -2,7 +2,8 @@
 
 The table is Genesys' own: the Genesys Terraform provider's region map
 (MyPureCloud/terraform-provider-genesyscloud, genesyscloud/provider/provider.go, getRegionMap) and
-the SDKs' PureCloudRegionHosts, which also list ap-southeast-1 and mx-central-1. The Genesys
+the SDKs' PureCloudRegionHosts, which also list ap-southeast-1, mx-central-1 and
+eusc-de-east-1 (purecloudplatformclientv2 269.0.0). The Genesys
 region says where the *organisation* lives; it is independent of the AWS region the integration
 publishes to (`awsAccountRegion`).
 """
@@ -29,6 +30,11 @@ DOMAINS_BY_AWS_REGION: dict[str, str] = {
     "ap-northeast-1": "mypurecloud.jp",
     "ap-northeast-2": "apne2.pure.cloud",
     "ap-northeast-3": "apne3.pure.cloud",
+    # Genesys Cloud on the AWS European Sovereign Cloud (the SDKs' PureCloudRegionHosts
+    # eusc_de_east_1). Its AWS side is the partition aws-eusc (ARNs arn:aws-eusc:..., DNS
+    # suffix amazonaws.eu, per botocore's endpoint data), which the program takes from
+    # aws.get_partition() like any other.
+    "eusc-de-east-1": "edee1.eusc-pure.cloud",
 }
 
 DEFAULT_REGION = "us-east-1"

@@ -52,7 +52,10 @@ TRANSFER_SUFFIX = "TRANSFER"
 """Every ``disconnectType`` that means the interaction moved on rather than ended ends in this:
 ``TRANSFER``, ``CONSULT_TRANSFER``, ``CONFERENCE_TRANSFER``, ``FORWARD_TRANSFER``,
 ``NO_ANSWER_TRANSFER``, ``NOT_AVAILABLE_TRANSFER``, ``DND_TRANSFER`` (the SDK models' enum); no
-other value does."""
+other value does. ``TAKEOVER`` (another participant took the interaction over; in the SDK since
+the 22-value enum of purecloudplatformclientv2 269.0.0) is delivered as an end: Genesys does not
+say whether the participant that took over carries the queue id, so excluding it could lose the
+queue's only end, while delivering it costs at most a duplicate the consumer's key absorbs."""
 
 
 class TopicError(ValueError):

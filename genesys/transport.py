@@ -100,16 +100,23 @@ class BoundedRetry(Retry):
         return super().sleep_for_retry(response)
 
 
-def session_with_retries(bounds: RetryBounds) -> requests.Session:
-    retry = BoundedRetry(
+READ_METHODS = frozenset({"GET", "POST"})
+"""What the reads' session retries: GET, and the token request's POST (a second token is harmless)."""
+
+
+def session_with_retries(
+    bounds: RetryBounds,
+    retry_class: type[BoundedRetry] = BoundedRetry,
+    methods: frozenset[str] = READ_METHODS,
+) -> requests.Session:
+    retry = retry_class(
         total=bounds.attempts,
         connect=bounds.attempts,
         read=bounds.attempts,
         status=bounds.attempts,
         other=0,
         status_forcelist=(429, 502, 503, 504),
-        # The token request is a POST; getting a second token is harmless.
-        allowed_methods=frozenset({"GET", "POST"}),
+        allowed_methods=methods,
         backoff_factor=bounds.backoff_factor,
         backoff_max=bounds.backoff_max,
         respect_retry_after_header=True,

@@ -22,6 +22,7 @@ import pulumi
 import settings
 from components import patterns
 from operations import offline_program as offline
+from operations.plan_managed import MANAGED_INTEGRATION, managed_integration
 from operations.plan_text import render
 from operations.stack import OperationError
 from settings import cli as settings_cli
@@ -125,6 +126,17 @@ def _plan(
         f"AWS account {program.account}: assumed from the targets' ARNs; the preview deploys to the "
         "account of its credentials"
     ]
+    managed = program.of_type(MANAGED_INTEGRATION)
+    if managed:
+        name = managed[0].inputs["name"]
+        verified.append(
+            f"that no EventBridge integration named {name!r} exists that this stack did not create "
+            "(else the preview refuses it, unless `adopt: true`), and the organisation's id"
+        )
+        verified.append(
+            "that the OAuth client's role may view integrations; the up needs integrations:integration:add "
+            "and :edit too"
+        )
     if integration:
         wanted = stack_settings.integration or "the only enabled Amazon EventBridge Source integration"
         verified.append(
@@ -152,7 +164,9 @@ def _plan(
         "organization": organization,
         "account": {"id": program.account, "assumed": True},
         "region": program.region,
-        "integration": _integration(stack_settings, integration),
+        "integration": managed_integration(managed[0])
+        if managed
+        else _integration(stack_settings, integration),
         "eventBus": {"name": exports.get("eventBusName"), "created": bool(program.of_type(BUS))},
         "routes": _routes(stack_settings, program),
         "shared": _shared(program),

@@ -31,7 +31,9 @@ def render(plan: dict[str, Any]) -> str:
     add("")
 
     integration = plan["integration"]
-    if integration is not None:
+    if integration is not None and integration.get("managed"):
+        out.extend(_managed(integration))
+    elif integration is not None:
         add("Genesys integration")
         configured = integration["configured"]
         which = repr(configured) if configured else "the only enabled Amazon EventBridge Source integration"
@@ -113,7 +115,7 @@ def render(plan: dict[str, Any]) -> str:
     add(f"Resources a first `pulumi up` registers: {plan['resourceTotal']}")
     for type_, count in plan["resources"].items():
         add(f"  {count:4}  {type_}")
-    add("Lookups the program makes on each preview and up (AWS provider invokes):")
+    add("Lookups the program makes on each preview and up (AWS provider invokes, and Lambda API calls):")
     for token, count in plan["lookups"].items():
         add(f"  {count:4}  {token}")
     add("")
@@ -130,3 +132,34 @@ def render(plan: dict[str, Any]) -> str:
     add("")
     add('Next: connect it (README, "Set up Genesys Cloud"), then `make preview STACK=' + plan["stack"] + "`.")
     return "\n".join(out)
+
+
+def _managed(integration: dict[str, Any]) -> list[str]:
+    """Managed mode: the requests the first `pulumi up` makes to Genesys, with their bodies."""
+    post, put, patch = integration["genesysRequests"]
+    config = put["body"]
+    lines = [
+        "Genesys integration: managed, the first `pulumi up` creates and enables it",
+        f"  {post['method']:<6}{post['path']}  name {post['body']['name']!r}, type "
+        f"{post['body']['integrationType']['id']}",
+        f"  {put['method']:<6}{put['path']}  (on the current version)",
+    ]
+    for key, value in config["properties"].items():
+        if isinstance(value, str):
+            lines.append(f"          {key:<18} {value}")
+        else:  # the Event Filter, one topic a line
+            lines.append(f"          {key:<18} {value[0]}")
+            lines.extend(f"          {'':<18} {topic}" for topic in value[1:])
+    lines.append(f"          notes              {config['notes'].splitlines()[0]}")
+    lines.append(f"  {patch['method']:<6}{patch['path']}  intendedState {patch['body']['intendedState']}")
+    lines.append(f"  partner source      {integration['eventSourceName']} {MARK}")
+    lines.append(
+        "                      Genesys creates it after the PUT; the up waits for it (at most "
+        f"{integration['sourceWaitSeconds']:.0f} s) before it creates the bus"
+    )
+    if integration["adopt"]:
+        lines.append(
+            f"  adopt: an existing integration named {integration['name']!r} is taken over, not created"
+        )
+    lines.append("")
+    return lines

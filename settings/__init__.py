@@ -29,6 +29,7 @@ from settings.model import (
 from settings.parse import parse
 from settings.problems import Problem, SettingsError
 from settings.queues import check_target_accounts
+from settings.sections import check_default_suffix
 from settings.sources import decode_pulumi_config, from_pulumi_config, load_stack_file
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "RetryPolicy",
     "Settings",
     "SettingsError",
+    "check_default_suffix",
     "check_target_accounts",
     "decode_pulumi_config",
     "from_pulumi_config",

@@ -87,10 +87,25 @@ class AlarmSettings:
 
 
 @dataclass(frozen=True)
+class ManagedIntegrationSettings:
+    """Managed mode: the stack creates and keeps its Genesys integration."""
+
+    name: str
+    """The integration's name in Genesys Admin."""
+    event_source_suffix: str | None = None
+    """The partner event source's suffix; None: the stack's name."""
+    adopt: bool = False
+    """Take over an existing integration of that name that the stack did not create."""
+
+
+@dataclass(frozen=True)
 class Settings:
     routes: tuple[QueueRoute, ...]
     """One route per configured queue, in the configured order."""
     integration: str | None = None
+    """Verify mode: id or name of the integration to verify; None: the only enabled one."""
+    managed_integration: ManagedIntegrationSettings | None = None
+    """Managed mode (``integration: {name, manage: true}``); then ``integration`` is None."""
     event_bus: str | None = None
     """None: create the partner bus named after the verified source; else an existing bus."""
     dead_letter_queue: bool = True

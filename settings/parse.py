@@ -17,6 +17,7 @@ from settings.sections import (
     archive_retention,
     check_quotas,
     custom_events,
+    integration_section,
     retry_policy,
     tag_map,
 )
@@ -66,6 +67,8 @@ def parse(
                     "does not apply with customEvents (no Genesys integration is involved); "
                     "remove it, and name the bus in customEvents.eventBus",
                 )
+
+    integration, managed_integration = integration_section(c, project.get("integration", MISSING))
 
     default_target = None
     if "target" in project:
@@ -120,7 +123,8 @@ def parse(
         raise SettingsError(c.problems, secret_keys=secret_keys)
     return Settings(
         routes=tuple(routes),
-        integration=integration_reference(project),
+        integration=integration,
+        managed_integration=managed_integration,
         event_bus=custom.event_bus if custom else event_bus,
         dead_letter_queue=dead_letter_queue,
         retry=retry,
@@ -131,11 +135,6 @@ def parse(
         secret_keys=frozenset(secret_keys),
         alarms=alarms,
     )
-
-
-def integration_reference(project: Mapping[str, Any]) -> str | None:
-    value = project.get("integration")
-    return str(value) if value is not None else None
 
 
 def check_genesys_connection(

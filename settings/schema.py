@@ -106,8 +106,28 @@ KEY_DOCS: tuple[KeyDoc, ...] = (
     KeyDoc(
         ("integration",),
         "no",
-        "id or name of the Genesys `amazon-eventbridge-source` integration; default: the only enabled one",
-        {"type": "string"},
+        "id or name of the Genesys `amazon-eventbridge-source` integration to verify; default: the only "
+        "enabled one. Or `{name, manage: true, eventSourceSuffix?, adopt?}`: the stack creates and keeps "
+        "it (see [Managed mode](#managed-mode-the-stack-creates-the-integration))",
+        {
+            "oneOf": [
+                {"type": "string"},
+                {
+                    **_object(
+                        {
+                            "name": {"type": "string", "minLength": 1},
+                            "manage": {"const": True},
+                            "eventSourceSuffix": {
+                                "type": "string",
+                                "pattern": _pattern(keys.EVENT_SOURCE_SUFFIX_RE),
+                            },
+                            "adopt": {"type": "boolean"},
+                        },
+                        ("name", "manage"),
+                    )
+                },
+            ]
+        },
     ),
     KeyDoc(
         ("topics",),

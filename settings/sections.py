@@ -17,14 +17,23 @@ from settings.keys import (
     DETAIL_PATH_RE,
     EMAIL_RE,
     EVENT_SOURCE_RE,
+    EVENT_SOURCE_SUFFIX_RE,
+    INTEGRATION_KEYS,
     MAX_EMAIL,
     MAX_EVENT_AGE,
     MAX_RETRY_ATTEMPTS,
     RETRY_KEYS,
     SNS_TOPIC_ARN_RE,
 )
-from settings.model import AlarmSettings, CustomEvents, QueueRoute, RetryPolicy
-from settings.problems import MISSING, Collector
+from settings.model import (
+    AlarmSettings,
+    CustomEvents,
+    ManagedIntegrationSettings,
+    QueueRoute,
+    RetryPolicy,
+    Settings,
+)
+from settings.problems import MISSING, Collector, Problem, SettingsError
 
 
 def retry_policy(c: Collector, value: Any) -> RetryPolicy:
@@ -191,3 +200,61 @@ def check_quotas(c: Collector, routes: Sequence[QueueRoute], custom: CustomEvent
         sized[r.path] = patterns.serialise(p)
     for key, message in patterns.quota_problems(sized, quota):
         c.add(key, f"{len(routes)} queues" if key == "queues" else "(pattern)", message)
+
+
+def integration_section(c: Collector, value: Any) -> tuple[str | None, ManagedIntegrationSettings | None]:
+    """``integration``: a string (verify mode: the id or name of the integration to verify) or
+    ``{name, manage: true, eventSourceSuffix?, adopt?}`` (managed mode)."""
+    if value is MISSING or value is None:
+        return None, None
+    if isinstance(value, str):
+        return value, None
+    shape = "a string (id or name) or an object {name, manage: true, eventSourceSuffix?, adopt?}"
+    section = c.section("integration", value, INTEGRATION_KEYS, shape)
+    if section is None:
+        return None, None
+    name = section.get("name", MISSING)
+    if not isinstance(name, str) or not name.strip():
+        c.add(
+            "integration.name",
+            name,
+            "the integration's name in Genesys Admin is required, e.g. `EventBridge (dev)`",
+        )
+    manage = section.get("manage", MISSING)
+    if manage is not True:
+        c.add(
+            "integration.manage",
+            manage,
+            "must be true for the stack to create and keep the integration; to only verify an "
+            "existing one, write its name as a string: `integration: EventBridge (dev)`",
+        )
+    suffix = section.get("eventSourceSuffix")
+    if suffix is not None and (not isinstance(suffix, str) or not EVENT_SOURCE_SUFFIX_RE.match(suffix)):
+        c.add(
+            "integration.eventSourceSuffix",
+            suffix,
+            "must be 1 to 64 letters, digits, '.', '-' or '_' (it ends the partner event source's name); "
+            "leave it out for the stack's name",
+        )
+    adopt = c.boolean("integration.adopt", section["adopt"]) if "adopt" in section else False
+    if not isinstance(name, str) or manage is not True:
+        return None, None
+    return None, ManagedIntegrationSettings(name=name.strip(), event_source_suffix=suffix, adopt=bool(adopt))
+
+
+def check_default_suffix(settings: Settings, stack: str) -> None:
+    """Managed mode without ``eventSourceSuffix`` takes the stack's name: it must fit too."""
+    managed = settings.managed_integration
+    if managed is None or managed.event_source_suffix is not None or EVENT_SOURCE_SUFFIX_RE.match(stack):
+        return
+    raise SettingsError(
+        [
+            Problem(
+                "integration.eventSourceSuffix",
+                MISSING,
+                f"defaults to the stack's name {stack!r}, which is not 1 to 64 letters, digits, '.', "
+                "'-' or '_'; set eventSourceSuffix under genesys-queue-events:integration",
+            )
+        ],
+        secret_keys=settings.secret_keys,
+    )

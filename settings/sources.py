@@ -36,7 +36,7 @@ def decode_pulumi_config(raw: Mapping[str, str], project: str = PROJECT) -> dict
         except (TypeError, ValueError):
             values[short] = text
         # A bare id or name that happens to parse as a number stays the string it was.
-        if short in STRING_KEYS and not isinstance(values[short], str):
+        if short in STRING_KEYS and not isinstance(values[short], str | dict):
             values[short] = text
     return values
 

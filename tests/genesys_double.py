@@ -2,10 +2,16 @@
 
 It serves the real endpoints and payload shapes this project uses (reference section 3 and 4):
 the token endpoint of the login host (HTTP Basic, client credentials, expiry), integrations
-(paged), an integration's config/current, organizations/me, and routing/queues (paged, ``id=``
-repeated, ``name=`` with leading/trailing ``*``). Its data is a fixture; tests change it and
+(paged, filtered by ``integrationType``), an integration's config/current, organizations/me, and
+routing/queues (paged, ``id=`` repeated, ``name=`` with leading/trailing ``*``). It also takes the
+writes managed mode makes, as Genesys does: ``POST /api/v2/integrations`` (created DISABLED, with
+an empty configuration at version 1), ``PUT .../config/current`` (409 when the body's ``version``
+is not the current one), ``PATCH`` of ``intendedState``, and ``DELETE``; each needs its
+permission when the client has a permission list (``data["permissions"]``), else 403 as Genesys
+words it. Its data is a fixture; tests change it and
 inject per-path faults: 429 with Retry-After, 5xx, slow answers, 401, 403, bodies that are not
-JSON, an empty page, a paging loop. Every request is logged for counting.
+JSON, an empty page, a paging loop. Every request is logged for counting (with its JSON body).
+The writes live in tests/genesys_double_writes.py.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from genesys_double_writes import WritableIntegrations
 
 FIXTURE = Path(__file__).parent / "fixtures" / "genesys.json"
 
@@ -47,6 +55,8 @@ class Fault:
     location: str | None = None
     """With a 3xx ``status``: the redirect's Location."""
     times: int = 1
+    method: str | None = None
+    """Only for requests with this method (None: any)."""
 
 
 @dataclass
@@ -55,9 +65,11 @@ class Request:
     path: str
     query: dict[str, list[str]]
     authorization: str | None
+    body: Any = None
+    """The request's JSON body (None when it had none)."""
 
 
-class GenesysDouble:
+class GenesysDouble(WritableIntegrations):
     def __init__(self, data: dict[str, Any] | None = None, token_lifetime: int = 86399) -> None:
         self.data = copy.deepcopy(data if data is not None else json.loads(FIXTURE.read_text()))
         self.token_lifetime = token_lifetime
@@ -65,6 +77,9 @@ class GenesysDouble:
         self.tokens: dict[str, float] = {}
         self.requests: list[Request] = []
         self.issued_tokens: list[str] = []
+        self.token_clients: dict[str, str] = {}
+        self.deleted: list[str] = []
+        self.config_versions: list[int] = []
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -117,10 +132,14 @@ class GenesysDouble:
 
     # -- serving ---------------------------------------------------------------------------
 
-    def _next_fault(self, path: str) -> Fault | None:
+    def writes(self) -> list[Request]:
+        """Every request that would change something in Genesys."""
+        return [r for r in self.requests if r.method not in ("GET", "HEAD") and r.path != "/oauth/token"]
+
+    def _next_fault(self, path: str, method: str) -> Fault | None:
         with self._lock:
             for prefix, faults in self._faults.items():
-                if path.startswith(prefix) and faults:
+                if path.startswith(prefix) and faults and faults[0].method in (None, method):
                     fault = faults[0]
                     fault.times -= 1
                     if fault.times <= 0:
@@ -146,16 +165,29 @@ class GenesysDouble:
             def do_POST(self) -> None:
                 self._serve("POST")
 
+            def do_PUT(self) -> None:
+                self._serve("PUT")
+
+            def do_PATCH(self) -> None:
+                self._serve("PATCH")
+
+            def do_DELETE(self) -> None:
+                self._serve("DELETE")
+
             def _serve(self, method: str) -> None:
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
                 auth = self.headers.get("Authorization")
-                double.requests.append(Request(method, parts.path, query, auth))
+                try:
+                    parsed = json.loads(body) if body and parts.path != "/oauth/token" else None
+                except ValueError:
+                    parsed = body
+                double.requests.append(Request(method, parts.path, query, auth, parsed))
                 if double.latency:
                     time.sleep(double.latency)
-                fault = double._next_fault(parts.path)
+                fault = double._next_fault(parts.path, method)
                 if fault is not None:
                     if fault.delay:
                         time.sleep(fault.delay)
@@ -206,13 +238,22 @@ class GenesysDouble:
             return 404, {"message": f"no route {path}"}
         if not self._authorised(auth):
             return 401, {"message": "Invalid login credentials.", "code": "bad.credentials", "status": 401}
+        if path.startswith("/api/v2/integrations") and method != "GET":
+            return self._write(method, path, body, self._client_of(auth))
         if method != "GET":
             return 405, {"message": "method not allowed"}
         if path == "/api/v2/organizations/me":
             return 200, self.data["organization"]
         if path == "/api/v2/integrations":
-            entities = [{k: v for k, v in i.items() if k != "config"} for i in self.data["integrations"]]
+            entities = [self._entity(i) for i in self.data["integrations"]]
+            for type_id in query.get("integrationType", []):  # the server-side filter
+                entities = [e for e in entities if (e.get("integrationType") or {}).get("id") == type_id]
             return 200, self._page(path, query, entities, fault)
+        if path.startswith("/api/v2/integrations/") and path.count("/") == 4:
+            for i in self.data["integrations"]:
+                if i["id"] == path.split("/")[4]:
+                    return 200, self._entity(i)
+            return 404, {"message": f"integration {path} not found", "code": "not.found", "status": 404}
         if path.startswith("/api/v2/integrations/") and path.endswith("/config/current"):
             integration_id = path.split("/")[4]
             for i in self.data["integrations"]:
@@ -247,6 +288,7 @@ class GenesysDouble:
         token = secrets.token_urlsafe(24)
         with self._lock:
             self.tokens[token] = time.monotonic() + self.token_lifetime
+            self.token_clients[token] = client_id
             self.issued_tokens.append(token)
         return 200, {"access_token": token, "token_type": "bearer", "expires_in": self.token_lifetime}
 

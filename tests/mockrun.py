@@ -21,6 +21,7 @@ from pulumi.runtime import rpc
 
 from components import naming
 from genesys.integration import verified_facts
+from genesys.managed_integration import planned_facts
 from operations.offline_program import Registered, aws_resource_outputs, pulumi_config, run_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,8 @@ class ProgramRun:
     warnings: list[str] = field(default_factory=list)
     registered_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """URN → what a component registered as its outputs (what the engine keeps in state)."""
+    protected: set[str] = field(default_factory=set)
+    """Names of the resources registered with ``protect``."""
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -102,6 +105,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 }
             )
             outs["queues"] = queues
+        elif args.typ == "pulumi-python:dynamic/genesys:ManagedIntegration":
+            # A first deploy, as the provider plans it: created by this stack.
+            outs.update(planned_facts(inputs, ORG_ID))
         elif args.typ == "pulumi-python:dynamic/genesys:EventBridgeIntegration":
             # As the provider computes them from what the Genesys double serves.
             properties = INTEGRATION["config"]["properties"]
@@ -155,14 +161,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 ],
                 "id": REGION,
             }
-        if args.token == "aws:lambda/getFunction:getFunction":
-            function, qualifier = args.args["functionName"], args.args.get("qualifier")
-            wanted = f"{function}:{qualifier}" if qualifier else function
+        if args.token in ("lambda:GetFunctionConcurrency", "lambda:GetAlias"):
+            # As AWS answers (components/aws_session.confirm_lambda_target): nothing of the function.
+            function, alias = args.args["functionName"], args.args.get("name")
+            wanted = f"{function}:{alias}" if alias else function
             if self.account.functions is not None and wanted not in self.account.functions:
                 return {}, [
-                    ("functionName", f"reading Lambda Function ({wanted}): ResourceNotFoundException")
+                    ("", f"An error occurred (ResourceNotFoundException): Function not found: {wanted}")
                 ]
-            return {"arn": function, "functionName": function.rsplit(":", 1)[1], "qualifier": qualifier or ""}
+            return {}
         if args.token == "aws:cloudwatch/getEventBus:getEventBus":
             name = args.args["name"]
             return {"name": name, "arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{name}"}
@@ -175,6 +182,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
         self.run = mocks.run
+
+    def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name
+        if request.protect:
+            self.run.protected.add(request.name)
+        return super().RegisterResource(request)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # the engine's RPC name
         self.run.registered_outputs[request.urn] = rpc.deserialize_properties(request.outputs)
@@ -210,6 +222,7 @@ def run_program(
     organization: str = "organization",
     account: AwsAccount | None = None,
     record: ProgramRun | None = None,
+    preview: bool = False,
 ) -> ProgramRun:
     """Run __main__.py under mocks with this config; raise what the program raises.
     Pass ``record`` to see what was registered even when the program fails."""
@@ -224,6 +237,7 @@ def run_program(
             organization=organization,
             warnings=run.warnings,
             monitor=RecordingMonitor(mocks),
+            preview=preview,
         )
     )
     return run

@@ -141,8 +141,8 @@ def test_each_distinct_function_and_alias_is_looked_up_once():
         {"name": "Support Tier 2", "target": f"{FUNCTION}-billing:live"},
     ]
     run = run_program(base_config(queues=queues))
-    lookups = [c[1] for c in run.calls if c[0] == "aws:lambda/getFunction:getFunction"]
-    assert sorted((c["functionName"], c.get("qualifier")) for c in lookups) == [
+    lookups = [c[1] for c in run.calls if c[0] in ("lambda:GetFunctionConcurrency", "lambda:GetAlias")]
+    assert sorted((c["functionName"], c.get("name")) for c in lookups) == [
         (FUNCTION, None),
         (f"{FUNCTION}-billing", "live"),
     ]
@@ -158,7 +158,7 @@ def test_a_stack_that_routes_nothing_says_so():
     ("token", "says"),
     [
         ("aws:cloudwatch/getEventSource:getEventSource", "Looking up the partner event source"),
-        ("aws:lambda/getFunction:getFunction", "looking up the function failed"),
+        ("lambda:GetFunctionConcurrency", "looking up the function failed"),
     ],
     ids=["event-source", "function"],
 )

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+from typing import Any
 
 import boto3
 import pulumi
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from components import aws_session
 
+ROOT = Path(__file__).resolve().parent.parent
 ROLE = "arn:aws:iam::210987654321:role/genesys-queue-events-preview"
 
 
@@ -218,3 +222,69 @@ def test_a_custom_ca_bundle_verifies_the_lookups_tls(aws, stack_config, tmp_path
     stack_config(over(aws, customCaBundle=str(bundle)))
     client = aws_session.events_client(aws_session.stack_aws_config())
     assert client._endpoint.http_session._verify == str(bundle)
+
+
+# -- the target functions: confirmed without reading their environment or code ---------------
+
+
+def _function(client: Any, name: str) -> str:
+    role = boto3.client("iam", region_name="eu-west-1").create_role(
+        RoleName=f"{name}-role", AssumeRolePolicyDocument="{}"
+    )["Role"]["Arn"]
+    return str(
+        client.create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=role,
+            Handler="index.handler",
+            Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+            Environment={"Variables": {"API_KEY": "never-shown"}},
+        )["FunctionArn"]
+    )
+
+
+def test_a_target_is_confirmed_with_calls_that_return_no_environment_or_code(stack_config, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    stack_config({"region": "eu-west-1"})
+    with mock_aws():
+        lambda_ = boto3.client("lambda", region_name="eu-west-1")
+        arn = _function(lambda_, "conversation-ended")
+        version = lambda_.publish_version(FunctionName="conversation-ended")["Version"]
+        lambda_.create_alias(FunctionName="conversation-ended", Name="live", FunctionVersion=version)
+        answers: list[Any] = []
+        real_client = aws_session.client
+
+        def recording_client(values: Any, service: str) -> Any:
+            made = real_client(values, service)
+            made.meta.events.register("after-call.lambda.*", lambda parsed, **_: answers.append(parsed))
+            return made
+
+        monkeypatch.setattr(aws_session, "client", recording_client)
+        aws_session.confirm_lambda_target(arn, None)
+        aws_session.confirm_lambda_target(arn, "live")
+        assert len(answers) == 2
+        for answer in answers:
+            text = json.dumps(answer, default=str)
+            assert "never-shown" not in text and "Environment" not in text and "Location" not in text
+        for missing, alias in ((f"{arn}-gone", None), (arn, "gone")):
+            with pytest.raises(ClientError, match="ResourceNotFoundException"):
+                aws_session.confirm_lambda_target(missing, alias)
+
+
+def test_the_lookup_calls_are_the_ones_the_roles_grant():
+    # Both roles hold the two actions confirm_lambda_target needs, and none that reads a
+    # function's environment or code.
+    from components.target_functions import LOOKUP_ACTIONS
+
+    for name in ("preview-permissions.json", "deploy-permissions.json"):
+        granted = {
+            a
+            for s in json.loads((ROOT / "iam" / name).read_text())["Statement"]
+            for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+        }
+        assert set(LOOKUP_ACTIONS) <= granted, name
+        assert (
+            not {"lambda:GetFunction", "lambda:ListVersionsByFunction", "lambda:GetFunctionConfiguration"}
+            & granted
+        )

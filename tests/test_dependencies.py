@@ -21,14 +21,15 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.txt"
+RUNTIME_LOCK = ROOT / "requirements-runtime.txt"
 SOURCES = ("requirements.in", "requirements-dev.in")
 DEPENDABOT_MAX_FILE_BYTES = 500_000  # larger requirement files are skipped by Dependabot's fetcher
 
 
-def locked() -> dict[str, tuple[str, list[str]]]:
+def locked(lock: Path = LOCK) -> dict[str, tuple[str, list[str]]]:
     """Package → (version, hashes), from the lock file's `name==version \\ --hash=...` entries."""
     entries: dict[str, tuple[str, list[str]]] = {}
-    for entry in LOCK.read_text().replace("\\\n", " ").splitlines():
+    for entry in lock.read_text().replace("\\\n", " ").splitlines():
         if not re.match(r"^[A-Za-z0-9]", entry):
             continue
         pin, *rest = entry.split()
@@ -118,3 +119,30 @@ def test_a_preview_runs_no_type_check_of_its_own_and_make_test_checks_the_progra
     files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]["files"]
     assert {"__main__.py", "components", "genesys"} <= set(files)
     assert any(f.startswith("settings") for f in files)
+
+
+def test_the_runtime_lock_is_the_programs_part_of_the_lock():
+    # What the jobs that hold credentials install (tests/test_workflow_security.py): the
+    # program's dependencies only, at exactly the versions and hashes of requirements.txt, and
+    # every one of their dependencies (they install with --no-deps).
+    lock, runtime = locked(), locked(RUNTIME_LOCK)
+    assert all(runtime[name] == lock[name] for name in runtime), [n for n in runtime if runtime[n] != lock[n]]
+    needed: set[str] = set()
+    pending = [
+        Requirement(r) for r in (ROOT / "requirements.in").read_text().splitlines() if r and r[0].isalpha()
+    ]
+    while pending:
+        requirement = pending.pop()
+        name = canonicalize_name(requirement.name)
+        if name in needed:
+            continue
+        needed.add(name)
+        for raw in importlib.metadata.distribution(name).requires or []:
+            dependency = Requirement(raw)
+            if dependency.marker is None or dependency.marker.evaluate({"extra": ""}):
+                pending.append(dependency)
+    assert set(runtime) == needed, (set(runtime) - needed, needed - set(runtime))
+    for tool in ("moto", "flask", "docker", "pre-commit", "pytest", "mypy", "parliament", "zizmor"):
+        assert tool not in runtime, tool
+    header = RUNTIME_LOCK.read_text()[:600]
+    assert "--constraint=requirements.txt" in header and "--output-file=requirements-runtime.txt" in header

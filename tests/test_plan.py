@@ -84,12 +84,16 @@ def test_the_dev_stack_plan_shows_each_queue_the_shared_pieces_and_the_event_fil
     assert "routing-dead-letters-<random>-messages-waiting (ApproximateNumberOfMessagesVisible > 0)" in text
     assert "e-mail to contact-centre-oncall@example.com" in text
 
-    counts = {kind: n for n, kind in re.findall(r"^\s+(\d+)  (aws:\S+)$", text, flags=re.MULTILINE)}
+    counts = {
+        kind: n for n, kind in re.findall(r"^\s+(\d+)  ((?:aws|lambda):\S+)$", text, flags=re.MULTILINE)
+    }
     assert counts["aws:cloudwatch/eventRule:EventRule"] == "3"
     assert counts["aws:cloudwatch/eventTarget:EventTarget"] == "3"
     assert counts["aws:lambda/permission:Permission"] == "3"
     assert counts["aws:cloudwatch/metricAlarm:MetricAlarm"] == "2"
-    assert counts["aws:lambda/getFunction:getFunction"] == "2"  # one lookup per distinct function/alias
+    # one lookup per distinct function and alias, with calls that return no environment or code
+    assert (counts["lambda:GetFunctionConcurrency"], counts["lambda:GetAlias"]) == ("1", "1")
+    assert "aws:lambda/getFunction:getFunction" not in counts
 
     # What only the real preview can establish, listed, and what to do before it.
     facts = text.split(f"{MARK}: what the first real preview checks")[1]

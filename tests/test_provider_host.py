@@ -175,3 +175,42 @@ def test_one_run_asks_genesys_once_for_check_and_create_together(host, genesys, 
     assert genesys.count("/oauth/token") == 1
     assert {q["name"] for q in created[QUEUES]["queues"].values()} == set(names)
     assert created[INTEGRATION]["event_source_name"] == SOURCE
+
+
+# -- a pull request's preview never runs with the stack file's (deploy-time) client ------------
+
+PREVIEW_ID, PREVIEW_SECRET = "preview-client-id", "preview-client-secret-read-only"
+
+
+def clients_that_asked_for_a_token(double) -> set[str]:
+    return {
+        base64.b64decode((r.authorization or "").removeprefix("Basic ")).decode().partition(":")[0]
+        for r in double.requests
+        if r.path == "/oauth/token" and r.authorization
+    }
+
+
+def test_the_jobs_own_client_wins_over_the_stack_files(program, genesys):
+    # The stack file holds the deploy client (as a Pulumi secret); the preview job's environment
+    # holds the read-only preview client. The host must authenticate as the preview client only,
+    # so the preview never runs with, or sends, the deploy-time secret.
+    genesys.data["clients"][PREVIEW_ID] = PREVIEW_SECRET
+    env = {"GENESYS_CLIENT_ID": PREVIEW_ID, "GENESYS_CLIENT_SECRET": PREVIEW_SECRET}
+    with ProviderHost(env=env) as host:
+        host.configure(stack_config(genesys))  # CLIENT_ID / CLIENT_SECRET: the deploy client
+        _, failures = host.check(urn(INTEGRATION, "integration"), {}, program.one(INTEGRATION).inputs)
+    assert failures == []
+    assert clients_that_asked_for_a_token(genesys) == {PREVIEW_ID}
+    assert all(
+        CLIENT_SECRET not in base64.b64decode(r.authorization[6:]).decode()
+        for r in genesys.requests
+        if r.authorization and r.authorization.startswith("Basic ")
+    )
+
+
+def test_half_a_client_in_the_environment_is_refused_not_completed_from_the_stack_file(program, genesys):
+    with ProviderHost(env={"GENESYS_CLIENT_ID": PREVIEW_ID, "GENESYS_CLIENT_SECRET": ""}) as host:
+        host.configure(stack_config(genesys))
+        _, failures = host.check(urn(INTEGRATION, "integration"), {}, program.one(INTEGRATION).inputs)
+    assert genesys.requests == []
+    assert any("set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (both" in f for f in map(str, failures))

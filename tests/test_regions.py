@@ -14,6 +14,8 @@ from genesys.regions import UnknownRegionError, endpoints_for
         ("apse1.pure.cloud", "apse1.pure.cloud"),
         ("mx-central-1", "mxc1.pure.cloud"),
         ("mxc1.pure.cloud", "mxc1.pure.cloud"),
+        ("eusc-de-east-1", "edee1.eusc-pure.cloud"),
+        ("edee1.eusc-pure.cloud", "edee1.eusc-pure.cloud"),
     ],
 )
 def test_a_region_by_aws_code_or_domain_gives_login_and_api_hosts(region, domain):
@@ -53,3 +55,18 @@ def test_an_unknown_region_is_refused_even_with_both_hosts_overridden():
         endpoints_for(
             "eu-west-9", api_url="https://api.private.example", login_url="https://login.private.example"
         )
+
+
+def test_the_sovereign_cloud_region_is_genesys_own_and_its_aws_partition_is_accepted():
+    """Genesys on the AWS European Sovereign Cloud: its hosts are on the allow-list, and the
+    stack's Lambda ARNs may be in its AWS partition, aws-eusc."""
+    from genesys.endpoints import own_host, refusal
+    from settings.keys import LAMBDA_ARN_RE
+
+    endpoints = endpoints_for("eusc-de-east-1")
+    assert endpoints.domain == "edee1.eusc-pure.cloud"
+    assert refusal(endpoints.api_url, own_host("api", endpoints.domain), allow_custom=False) is None
+    assert refusal(endpoints.login_url, own_host("login", endpoints.domain), allow_custom=False) is None
+    arn = "arn:aws-eusc:lambda:eusc-de-east-1:123456789012:function:on-end"
+    match = LAMBDA_ARN_RE.match(arn)
+    assert match is not None and match["partition"] == "aws-eusc"

@@ -1,0 +1,285 @@
+"""The Genesys EventBridge integration, created and kept by the stack (managed mode).
+
+``check()`` reads (GET only, so a preview writes nothing to Genesys) the integration this stack
+keeps, or the one of that name, and returns the desired inputs with the live facts: its id, the
+partner event source it publishes to and ``drift``, each difference from what the stack wants.
+``diff()`` reports drift as an update, so ``pulumi preview`` shows a topic removed in Genesys
+Admin, a disabled integration or another account as a change, and ``pulumi up`` restores it.
+
+``create()`` POSTs the integration (or takes over the one a failed run created, found by name and
+mark), PUTs its configuration on the current ``version`` (a 409 re-reads it, bounded) and PATCHes
+it ENABLED. An integration of that name without this stack's mark is never written to unless
+``adopt`` says so. ``delete()`` deletes only what this stack created; Genesys then deletes the
+partner event source with it, and the bus stops receiving. The program registers the resource
+protected, so a ``pulumi destroy`` stops before it (README: "Managed mode").
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    Resource,
+    UpdateResult,
+)
+
+from genesys import managed_config
+from genesys.client import GenesysClient
+from genesys.errors import GenesysError, GenesysNotFound
+from genesys.integration import INTEGRATION_TYPE, INTEGRATIONS_PATH, OUTPUT_KEYS, verified_facts
+from genesys.integration_writes import IntegrationWrites
+from genesys.provider import GenesysProvider, has_unknowns, inputs_of
+
+log = logging.getLogger(__name__)
+
+INPUT_KEYS = (
+    "name",
+    "event_source_suffix",
+    "aws_account_id",
+    "aws_region",
+    "aws_partition",
+    "topics",
+    "owner",
+    "adopt",
+)
+MANAGED_OUTPUT_KEYS = (*OUTPUT_KEYS, "drift", "created")
+
+
+class NotOurs(GenesysError):
+    """An integration of that name exists, and this stack neither created nor adopts it."""
+
+
+def _by_name(client: GenesysClient, name: str) -> list[dict[str, Any]]:
+    return [
+        e
+        for page in client.pages(INTEGRATIONS_PATH, [("integrationType", INTEGRATION_TYPE)])
+        for e in page.entities
+        if (e.get("integrationType") or {}).get("id") == INTEGRATION_TYPE and e.get("name") == name
+    ]
+
+
+def _config(client: GenesysClient, integration_id: str) -> dict[str, Any]:
+    config: dict[str, Any] = client.get(f"{INTEGRATIONS_PATH}/{integration_id}/config/current")
+    return config
+
+
+def facts_of(
+    entity: dict[str, Any], config: dict[str, Any], inputs: dict[str, Any], created: bool, org_id: str
+) -> dict[str, Any]:
+    """The outputs: the integration's id and state as Genesys has them; its event source as the
+    stack makes it (the org id with the stack's suffix and region); ``drift`` from the live
+    configuration. The inputs win over any fact of the same name."""
+    live = config.get("properties") or {}
+    facts = verified_facts(
+        entity,
+        {**live, **managed_config.desired_properties(inputs)},
+        org_id,
+        partition=inputs.get("aws_partition") or "aws",
+        region=inputs["aws_region"],
+    )
+    return {**facts, "drift": managed_config.drift(entity, config, inputs), "created": created, **inputs}
+
+
+def planned_facts(inputs: dict[str, Any], org_id: str) -> dict[str, Any]:
+    """What a create will make, for a preview (and the offline plan): no integration yet."""
+    entity = {"id": "", "name": inputs["name"], "intendedState": "ENABLED", "reportedState": {}}
+    config = {
+        "properties": managed_config.desired_properties(inputs),
+        "notes": managed_config.notes(inputs["owner"]),
+    }
+    return facts_of(entity, config, inputs, True, org_id)
+
+
+def _org_id(client: GenesysClient) -> str:
+    return str(client.get("/api/v2/organizations/me")["id"])
+
+
+def _facts(
+    client: GenesysClient,
+    entity: dict[str, Any],
+    config: dict[str, Any],
+    inputs: dict[str, Any],
+    created: bool,
+) -> dict[str, Any]:
+    return facts_of(entity, config, inputs, created, _org_id(client))
+
+
+def _not_ours(entity: dict[str, Any], config: dict[str, Any], inputs: dict[str, Any]) -> NotOurs:
+    owner = managed_config.marked_by(config)
+    who = f"the stack {owner}" if owner else "someone outside this stack (it carries no stack's mark)"
+    return NotOurs(
+        f"an Amazon EventBridge integration named {inputs['name']!r} already exists (id {entity['id']}, "
+        f"{entity.get('intendedState')}), created by {who}; managed mode writes only to what this stack "
+        "created, so it is left untouched. Either give this stack's integration another `name`, or "
+        "have the stack take this one over and rewrite its configuration with `adopt: true` under "
+        "genesys-queue-events:integration, or only verify it: `genesys-queue-events:integration: "
+        f"{inputs['name']}`."
+    )
+
+
+class ManagedIntegrationProvider(GenesysProvider):
+    input_keys = INPUT_KEYS
+
+    def _live(
+        self, client: GenesysClient, inputs: dict[str, Any], known_id: str | None
+    ) -> dict[str, Any] | None:
+        """Live facts of this stack's integration (by id, else by name), or None when there is
+        none. Raises NotOurs for one it may not write to."""
+        entity: dict[str, Any] | None = None
+        if known_id:
+            try:
+                entity = client.get(f"{INTEGRATIONS_PATH}/{known_id}")
+            except GenesysNotFound:
+                entity = None
+        if entity is None:
+            matches = _by_name(client, inputs["name"])
+            if len(matches) > 1:
+                ids = ", ".join(str(m["id"]) for m in matches)
+                raise GenesysError(
+                    f"several EventBridge integrations are named {inputs['name']!r} ({ids}); managed "
+                    "mode needs a name no other integration has: delete the extra ones in Genesys "
+                    "Admin, or give this stack's another `name`."
+                )
+            entity = matches[0] if matches else None
+        if entity is None:
+            return None
+        config = _config(client, entity["id"])
+        owned = managed_config.marked_by(config) == inputs["owner"]
+        if not owned and not inputs.get("adopt") and entity["id"] != known_id:
+            raise _not_ours(entity, config, inputs)
+        return _facts(client, entity, config, inputs, created=owned)
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = inputs_of(news, self.input_keys)
+        if has_unknowns(inputs):
+            return CheckResult(inputs, [])
+        try:
+            client = self.client()
+            live = self._live(client, inputs, olds.get("integration_id") or None)
+            facts = live if live is not None else planned_facts(inputs, _org_id(client))
+        except GenesysError as e:
+            return CheckResult(inputs, [CheckFailure("name", str(e))])
+        return CheckResult(facts, [])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [k for k in self.input_keys if olds.get(k) != news.get(k)]
+        if news.get("drift"):
+            changed.append("drift")
+        # Deleted in Genesys (check found none): a new integration, so a new id.
+        gone = "integration_id" in news and news.get("integration_id") != olds.get("integration_id")
+        replaces = ["integration_id"] if gone else []
+        return DiffResult(
+            changes=bool(changed) or gone, replaces=replaces, stables=[], delete_before_replace=False
+        )
+
+    def _apply(
+        self, client: GenesysClient, integration_id: str, inputs: dict[str, Any], created: bool
+    ) -> dict[str, Any]:
+        writes = IntegrationWrites(client)
+        writes.put_config(integration_id, lambda current: managed_config.desired_config(current, inputs))
+        entity = client.get(f"{INTEGRATIONS_PATH}/{integration_id}")
+        if entity.get("intendedState") != "ENABLED":
+            entity = writes.set_state(integration_id, "ENABLED")
+        return _facts(client, entity, _config(client, integration_id), inputs, created)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = inputs_of(props, self.input_keys)
+        client = self.client()
+        existing = self._live(client, inputs, None)  # a run that failed half-way may have made it
+        if existing is not None:
+            integration_id, created = str(existing["integration_id"]), bool(existing["created"])
+        else:
+            entity = IntegrationWrites(client).create(inputs["name"], INTEGRATION_TYPE)
+            integration_id, created = str(entity["id"]), True
+            pulumi.log.info(f"created the Genesys integration {inputs['name']!r} ({integration_id})")
+        outs = self._apply(client, integration_id, inputs, created)
+        return CreateResult(integration_id, outs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = inputs_of(news, self.input_keys)
+        client = self.client()
+        live = self._live(client, inputs, id_)
+        if live is None:
+            raise GenesysNotFound(
+                f"the Genesys integration {id_} no longer exists; run `pulumi up` again to create it"
+            )
+        outs = self._apply(client, id_, inputs, bool(olds.get("created")) or bool(live["created"]))
+        return UpdateResult(outs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        inputs = inputs_of(props, self.input_keys)
+        client = self.client()
+        try:
+            entity = client.get(f"{INTEGRATIONS_PATH}/{id_}")
+        except GenesysNotFound:
+            return ReadResult("", {})
+        facts = _facts(client, entity, _config(client, id_), inputs, bool(props.get("created")))
+        return ReadResult(id_, facts)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        inputs = inputs_of(props, self.input_keys)
+        client = self.client()
+        try:
+            config = _config(client, id_)
+        except GenesysNotFound:
+            return
+        if not props.get("created") or managed_config.marked_by(config) != inputs["owner"]:
+            pulumi.log.warn(
+                f"the Genesys integration {id_} was adopted, not created, by this stack (or no longer "
+                "carries its mark): left in Genesys, only removed from the stack's state."
+            )
+            return
+        IntegrationWrites(client).delete(id_)
+
+
+@dataclass
+class ManagedIntegrationArgs:
+    name: pulumi.Input[str]
+    """The integration's name in Genesys Admin; unique among its EventBridge integrations."""
+    event_source_suffix: pulumi.Input[str]
+    """The partner event source's last part: ``aws.partner/genesys.com/cloud/<orgId>/<suffix>``."""
+    aws_account_id: pulumi.Input[str]
+    """The AWS account Genesys publishes to: the one this stack deploys to."""
+    aws_region: pulumi.Input[str]
+    """The AWS region Genesys publishes to: the stack's ``aws:region``."""
+    topics: pulumi.Input[list[str]]
+    """The Event Filter: the sorted topic templates the stack's rules match."""
+    owner: pulumi.Input[str]
+    """The stack, ``<organization>/<project>/<stack>``: the mark in the integration's notes."""
+    adopt: pulumi.Input[bool] = False
+    """Take over an integration of that name that this stack did not create."""
+    aws_partition: pulumi.Input[str] = "aws"
+    """The AWS partition, for the event source ARN."""
+
+
+class ManagedIntegration(Resource, module="genesys", name="ManagedIntegration"):
+    """The Genesys ``amazon-eventbridge-source`` integration, created and kept by this stack."""
+
+    integration_id: pulumi.Output[str]
+    integration_name: pulumi.Output[str]
+    intended_state: pulumi.Output[str]
+    reported_state: pulumi.Output[str]
+    org_id: pulumi.Output[str]
+    event_source_suffix: pulumi.Output[str]
+    topics: pulumi.Output[list[str]]
+    event_source_name: pulumi.Output[str]
+    event_source_arn: pulumi.Output[str]
+    drift: pulumi.Output[list[str]]
+    """What differed from the stack's configuration when Genesys was last read."""
+    created: pulumi.Output[bool]
+    """True when this stack created it (and so deletes it on destroy)."""
+
+    def __init__(
+        self, name: str, args: ManagedIntegrationArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props: dict[str, Any] = {key: getattr(args, key) for key in INPUT_KEYS}
+        props.update(dict.fromkeys(k for k in MANAGED_OUTPUT_KEYS if k not in props))
+        super().__init__(ManagedIntegrationProvider(), name, props, opts)
