@@ -7,7 +7,7 @@ STACK ?= dev
 PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
 export PULUMI_BACKEND_URL
 
-.PHONY: test lint typecheck unit plan preview up pulumi-cli check-stacks hooks clean
+.PHONY: test lint typecheck unit plan diff preview up pulumi-cli check-stacks hooks clean
 
 # Everything installs from requirements.txt, the lock file: exact versions with their hashes,
 # every transitive dependency listed, made by pip-compile from requirements.in and
@@ -43,6 +43,14 @@ hooks: $(BIN)/.installed
 # PLAN_OPTIONS=--json for machines (the recipe is silent, so stdout is the JSON alone); --organization <org> for a Pulumi Cloud stack's rule names.
 plan: $(BIN)/.installed
 	@$(BIN)/python -m operations plan Pulumi.$(STACK).yaml $(PLAN_OPTIONS)
+
+# What the stack file's change since BASE (a git ref: main, HEAD~1, a tag) does, per queue and per
+# resource, offline. DIFF_OPTIONS=--json for machines.
+diff: $(BIN)/.installed
+	@test -n "$(BASE)" || { echo "make: diff compares Pulumi.$(STACK).yaml with its version at a git ref: make diff STACK=$(STACK) BASE=main" >&2; exit 1; }
+	@base="$$(mktemp -d)"; trap 'rm -rf "$$base"' EXIT; \
+	git show "$(BASE):./Pulumi.$(STACK).yaml" > "$$base/Pulumi.$(STACK).yaml" && \
+	$(BIN)/python -m operations diff "$$base/Pulumi.$(STACK).yaml" Pulumi.$(STACK).yaml --base-name "$(BASE):Pulumi.$(STACK).yaml" $(DIFF_OPTIONS)
 
 # The Pulumi CLI is not a Python package: check for it before installing anything, and say what
 # it is and where to get it.

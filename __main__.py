@@ -16,7 +16,7 @@ import settings
 from components import naming, patterns, route_table
 from components.alarms import DeadLetterAlarms, DeadLetterAlarmsArgs
 from components.archive import archive_pattern
-from components.event_source import event_source
+from components.event_source import CustomSource, ManagedChoice, event_source
 from components.routing import QueueEventRouting, QueueEventRoutingArgs
 from components.target_functions import confirmed_functions
 from genesys.queues import GenesysQueues, GenesysQueuesArgs
@@ -44,14 +44,22 @@ genesys_queues = GenesysQueues(
         queue_names=sorted(str(r.queue.name) for r in stack_settings.routes if r.queue.name),
     ),
 )
+managed = stack_settings.managed_integration
+custom = stack_settings.custom_events
 source = event_source(
-    stack_settings,
+    topics=list(patterns.required_topics(r.topics for r in stack_settings.enabled_routes)),
+    integration=stack_settings.integration,
+    # Managed mode's event source suffix defaults to the stack's name.
+    managed=ManagedChoice(managed.name, managed.event_source_suffix or pulumi.get_stack(), managed.adopt)
+    if managed
+    else None,
+    custom=CustomSource(custom.source, custom.event_bus) if custom else None,
+    event_bus=stack_settings.event_bus,
     account_id=identity.account_id,
     region=aws.get_region().region,
     partition=aws.get_partition().partition,
     bus_description=bus_description,
     owner="/".join(stack_name),
-    default_suffix=pulumi.get_stack(),
 )
 verified = route_table.verified_routes(stack_settings, source.name, genesys_queues.queues)
 # One lookup per distinct function or alias, not one per queue.
@@ -77,6 +85,7 @@ routing = QueueEventRouting(
             )
         ),
         tags=stack_settings.tags,
+        retain_undelivered=stack_settings.keep_undelivered,
     ),
 )
 

@@ -14,12 +14,10 @@ from typing import Any
 
 import pulumi
 
-from components import patterns
 from components.partner_source import confirm_partner_source
 from components.source_wait import awaited_partner_source
 from genesys.integration import EventBridgeIntegration, EventBridgeIntegrationArgs
 from genesys.managed_integration import ManagedIntegration, ManagedIntegrationArgs
-from settings import Settings
 
 
 @dataclass(frozen=True)
@@ -47,33 +45,55 @@ class EventSource:
         )
 
 
+@dataclass(frozen=True)
+class ManagedChoice:
+    """Managed mode: the stack creates and keeps its Genesys integration."""
+
+    name: str
+    """The integration's name in Genesys Admin."""
+    event_source_suffix: str
+    """The partner event source's last part (the stack's name unless the stack file sets one)."""
+    adopt: bool = False
+    """Take over an integration of that name that the stack did not create."""
+
+
+@dataclass(frozen=True)
+class CustomSource:
+    """``customEvents``: a source a team publishes to itself, on an existing bus."""
+
+    source: str
+    event_bus: str
+
+
 def event_source(
-    stack_settings: Settings,
     *,
+    topics: list[str],
+    integration: str | None,
+    managed: ManagedChoice | None,
+    custom: CustomSource | None,
+    event_bus: str | None,
     account_id: str,
     region: str,
     partition: str,
     bus_description: str,
     owner: str = "",
-    default_suffix: str = "",
 ) -> EventSource:
-    """``owner`` (``<organization>/<project>/<stack>``) and ``default_suffix`` (the stack's name)
-    are for managed mode: the integration's mark and its event source's default suffix."""
-    custom = stack_settings.custom_events
+    """Where the rules' events come from. ``topics``: the Event Filter the enabled routes need;
+    ``integration``: verify mode's id or name (None: the only enabled one); ``event_bus``: an
+    existing bus to route on (None: the stack creates the partner bus); ``owner``
+    (``<organization>/<project>/<stack>``): managed mode's mark on the integration."""
     if custom is not None:
         return EventSource(
             name=pulumi.Output.from_input(custom.source),
             bus_name=pulumi.Output.from_input(custom.event_bus),
             creates_bus=False,
         )
-    topics = list(patterns.required_topics(r.topics for r in stack_settings.enabled_routes))
-    managed = stack_settings.managed_integration
     if managed is not None:
         kept = ManagedIntegration(
             "integration",
             ManagedIntegrationArgs(
                 name=managed.name,
-                event_source_suffix=managed.event_source_suffix or default_suffix,
+                event_source_suffix=managed.event_source_suffix,
                 aws_account_id=account_id,
                 aws_region=region,
                 aws_partition=partition,
@@ -85,32 +105,32 @@ def event_source(
             # a `pulumi destroy` stops here until someone unprotects it (README, "Managed mode").
             opts=pulumi.ResourceOptions(protect=True),
         )
-        if stack_settings.event_bus is not None:
+        if event_bus is not None:
             return EventSource(
                 name=kept.event_source_name,
-                bus_name=pulumi.Output.from_input(stack_settings.event_bus),
+                bus_name=pulumi.Output.from_input(event_bus),
                 creates_bus=False,
                 integration=kept,
             )
         source = awaited_partner_source(kept.event_source_name, managed.name, bus_description)
         return EventSource(name=source, bus_name=source, creates_bus=True, integration=kept)
-    integration = EventBridgeIntegration(
+    verified = EventBridgeIntegration(
         "integration",
         EventBridgeIntegrationArgs(
-            integration=stack_settings.integration,
+            integration=integration,
             aws_account_id=account_id,
             aws_region=region,
             aws_partition=partition,
             required_topics=topics,
-            event_bus_name=stack_settings.event_bus,
+            event_bus_name=event_bus,
         ),
     )
-    if stack_settings.event_bus is not None:
+    if event_bus is not None:
         return EventSource(
-            name=integration.event_source_name,
-            bus_name=pulumi.Output.from_input(stack_settings.event_bus),
+            name=verified.event_source_name,
+            bus_name=pulumi.Output.from_input(event_bus),
             creates_bus=False,
-            integration=integration,
+            integration=verified,
         )
-    source = confirm_partner_source(integration.event_source_name, bus_description)
-    return EventSource(name=source, bus_name=source, creates_bus=True, integration=integration)
+    source = confirm_partner_source(verified.event_source_name, bus_description)
+    return EventSource(name=source, bus_name=source, creates_bus=True, integration=verified)

@@ -31,7 +31,7 @@ def confirm_partner_source(source: pulumi.Output[str], bus_description: str) -> 
     and that no bus this stack does not own (by ``bus_description``) is associated with it."""
 
     async def confirmed(name: str) -> str:
-        state = await _source_state(name)
+        state = await source_state(name)
         if state is None or state == "DELETED":
             raise PartnerSourceMissing(
                 f"The partner event source {name} is {state or 'not'} in this AWS account and region. The "
@@ -39,13 +39,13 @@ def confirm_partner_source(source: pulumi.Output[str], bus_description: str) -> 
                 "the integration's AWS Account ID and Region in Genesys, wait a minute after saving it (or "
                 "re-save it), and look under Amazon EventBridge > Partner event sources."
             )
-        await _no_foreign_bus(name, bus_description)
+        await no_foreign_bus(name, bus_description)
         return name
 
     return source.apply(confirmed)
 
 
-async def _source_state(name: str) -> str | None:
+async def source_state(name: str) -> str | None:
     """The state of the source with exactly this name, or None when there is none.
 
     The provider looks sources up by name *prefix* and fails for none and for several
@@ -82,7 +82,7 @@ async def _source_state(name: str) -> str | None:
     return str(found.state)
 
 
-async def _no_foreign_bus(name: str, bus_description: str) -> None:
+async def no_foreign_bus(name: str, bus_description: str) -> None:
     buses = await aws_invoke.look_up(
         "aws:cloudwatch/getEventBuses:getEventBuses", {"namePrefix": name}, aws.cloudwatch.GetEventBusesResult
     )

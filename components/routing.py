@@ -77,6 +77,9 @@ class QueueEventRoutingArgs:
     """Which of the bus's events the archive keeps (see components.archive); None keeps all."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Applied to every taggable resource."""
+    retain_undelivered: bool = True
+    """Keep the dead-letter queue and the archive in AWS when Pulumi deletes or replaces them
+    (``retainOnDelete``): what they hold was never delivered, or is the only copy to replay."""
 
 
 class QueueEventRouting(pulumi.ComponentResource):
@@ -118,6 +121,9 @@ class QueueEventRouting(pulumi.ComponentResource):
                 name=bus_name, opts=pulumi.InvokeOutputOptions(parent=self)
             ).arn
 
+        # What holds undelivered events outlives `pulumi destroy` and any replacement: Pulumi
+        # forgets it, AWS keeps it (README, "Deleting on purpose").
+        keep = pulumi.ResourceOptions(parent=self, retain_on_delete=args.retain_undelivered)
         dlq = None
         if args.dead_letter_queue:
             dlq = aws.sqs.Queue(
@@ -125,7 +131,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                 message_retention_seconds=DLQ_RETENTION_SECONDS,
                 sqs_managed_sse_enabled=True,
                 tags=tags,
-                opts=child,
+                opts=keep,
             )
 
         retry_policy = aws.cloudwatch.EventTargetRetryPolicyArgs(
@@ -139,12 +145,35 @@ class QueueEventRouting(pulumi.ComponentResource):
             budget_bytes=args.lambda_policy_budget_bytes,
         )
         function_arns: dict[invoke_grants.PolicyHolder, pulumi.Input[str]] = {}
+        for route in args.routes:
+            function_arns.setdefault(route.target, route.function_arn)
+
+        # Past its budget, a function (or alias) gets one statement for all of this stack's rules
+        # on this bus. Registered before the targets, which depend on it: a queue new to such a
+        # function is delivered only once the statement exists. A stack that crosses the budget
+        # creates it in the same update, and Pulumi deletes the per-rule statements it no longer
+        # registers only after every creation and update, so no event finds the function closed.
+        shared_grants: dict[invoke_grants.PolicyHolder, aws.lambda_.Permission] = {}
+        for holder, grant in grants.items():
+            if grant.shared:
+                pattern = _stack_rules_pattern(bus_name, holder, args.rule_name_prefix)
+                shared_id = naming.shared_statement_id(args.rule_name_prefix)
+                shared_grants[holder] = aws.lambda_.Permission(
+                    f"{name}-invoke-{holder.name}",
+                    statement_id=pattern.apply(functools.partial(naming.statement_id, shared_id)),
+                    action="lambda:InvokeFunction",
+                    function=function_arns[holder],
+                    qualifier=holder.qualifier,
+                    principal=EVENTS_PRINCIPAL,
+                    source_arn=pattern,
+                    opts=child,
+                )
+
         # One Output per function or alias, shared by its targets, not one per queue.
         target_arns: dict[invoke_grants.PolicyHolder, pulumi.Output[str]] = {}
         rules: list[aws.cloudwatch.EventRule] = []
         rule_names = [naming.rule_name(args.rule_name_prefix, route.slug) for route in args.routes]
         for route, rule_name in zip(args.routes, rule_names, strict=True):
-            function_arns.setdefault(route.target, route.function_arn)
             if route.target not in target_arns:
                 target_arns[route.target] = _once_confirmed(route.function_arn, route.target.resource_arn)
             rule = aws.cloudwatch.EventRule(
@@ -157,6 +186,25 @@ class QueueEventRouting(pulumi.ComponentResource):
                 tags=tags,
                 opts=child,
             )
+            admits = shared_grants.get(route.target)
+            if admits is None:
+                admits = aws.lambda_.Permission(
+                    # The function (or alias) is part of the name: retargeting a queue creates a
+                    # new permission and deletes the old one at the end of the update, never a
+                    # replacement (the bridge deletes a permission with a set statement id before
+                    # it creates its replacement: README, "What `pulumi up` does, in order").
+                    per_queue_permission_name(name, route.slug, route.target),
+                    statement_id=rule.arn.apply(functools.partial(naming.statement_id, rule_name)),
+                    action="lambda:InvokeFunction",
+                    function=route.function_arn,
+                    qualifier=route.target.qualifier,
+                    principal=EVENTS_PRINCIPAL,
+                    source_arn=rule.arn,
+                    # Stacks from before the function was part of the name keep their permissions.
+                    opts=pulumi.ResourceOptions(
+                        parent=self, aliases=[pulumi.Alias(name=f"{name}-{route.slug}")]
+                    ),
+                )
             aws.cloudwatch.EventTarget(
                 f"{name}-{route.slug}",
                 rule=rule.name,
@@ -167,38 +215,10 @@ class QueueEventRouting(pulumi.ComponentResource):
                 dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=dlq.arn)
                 if dlq
                 else None,
-                opts=child,
+                # Created or retargeted only once a statement admits its rule on that function.
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[admits]),
             )
-            if not grants[route.target].shared:
-                aws.lambda_.Permission(
-                    f"{name}-{route.slug}",
-                    statement_id=rule.arn.apply(functools.partial(naming.statement_id, rule_name)),
-                    action="lambda:InvokeFunction",
-                    function=route.function_arn,
-                    qualifier=route.target.qualifier,
-                    principal=EVENTS_PRINCIPAL,
-                    source_arn=rule.arn,
-                    opts=child,
-                )
             rules.append(rule)
-
-        # Past its budget, a function (or alias) gets one statement for all of this stack's rules
-        # on this bus. A stack that crosses the budget creates it before it deletes the per-rule
-        # statements (Pulumi creates before it deletes), so no event finds the function closed.
-        for holder, grant in grants.items():
-            if grant.shared:
-                pattern = _stack_rules_pattern(bus_name, holder, args.rule_name_prefix)
-                shared_id = naming.shared_statement_id(args.rule_name_prefix)
-                aws.lambda_.Permission(
-                    f"{name}-invoke-{holder.name}",
-                    statement_id=pattern.apply(functools.partial(naming.statement_id, shared_id)),
-                    action="lambda:InvokeFunction",
-                    function=function_arns[holder],
-                    qualifier=holder.qualifier,
-                    principal=EVENTS_PRINCIPAL,
-                    source_arn=pattern,
-                    opts=child,
-                )
 
         # All rule ARNs in one Output, shared by the queue policy and the route table.
         rule_arns: pulumi.Output[list[str]] = pulumi.Output.all(*(r.arn for r in rules))
@@ -228,7 +248,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                 event_pattern=args.archive_event_pattern,
                 # Archives take no tags: in EventBridge only rules and buses can be tagged.
                 description="This stack's events on the bus, for replay after a failed delivery",
-                opts=child,
+                opts=keep,
             )
             archive_name = archive.name
 
@@ -259,6 +279,12 @@ class QueueEventRouting(pulumi.ComponentResource):
                 "archive_name": self.archive_name,
             }
         )
+
+
+def per_queue_permission_name(component: str, slug: str, holder: PolicyHolder) -> str:
+    """The logical name of a queue's own invoke permission: the queue and the function (or
+    alias) it grants, so that a permission is never replaced, only created and deleted."""
+    return f"{component}-{slug}-{holder.name}"
 
 
 def _once_confirmed(confirmed: pulumi.Input[str], value: str) -> pulumi.Output[str]:

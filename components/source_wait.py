@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.partner_source import PartnerSourceMissing, _no_foreign_bus, _source_state
+from components.partner_source import PartnerSourceMissing, no_foreign_bus, source_state
 
 PRESENT = ("PENDING", "ACTIVE")
 """A partner source is PENDING until a bus takes it, then ACTIVE; DELETED is gone."""
@@ -45,7 +45,7 @@ async def wait_for_source(
     name: str,
     integration: str,
     wait: SourceWait,
-    state_of: Callable[[str], Awaitable[str | None]] = _source_state,
+    state_of: Callable[[str], Awaitable[str | None]] = source_state,
     log: Callable[[str], None] = pulumi.log.info,
 ) -> str:
     """Poll AWS (the stack's AWS provider, as the preview's lookup does) until the source exists;
@@ -86,7 +86,7 @@ def awaited_partner_source(
     async def confirmed(name: str) -> str:
         bounds = wait or DEFAULT_WAIT
         if pulumi.runtime.is_dry_run():
-            state = await _source_state(name)
+            state = await source_state(name)
             if state not in PRESENT:
                 pulumi.log.info(
                     f"the partner event source {name} does not exist yet: Genesys creates it once "
@@ -96,7 +96,7 @@ def awaited_partner_source(
                 return name
         else:
             await wait_for_source(name, integration, bounds)
-        await _no_foreign_bus(name, bus_description)
+        await no_foreign_bus(name, bus_description)
         return name
 
     return source.apply(confirmed)

@@ -101,19 +101,19 @@ class GenesysClient:
         if response.status_code == 400 and token_throttled(_body(response)):
             raise GenesysError(
                 f"Genesys login ({urlsplit(url).netloc}) is still rate-limiting this OAuth client's "
-                f"token requests (HTTP 400: {_error_text(response)}) after {self.bounds.attempts + 1} "
+                f"token requests (HTTP 400: {error_text(response)}) after {self.bounds.attempts + 1} "
                 "attempts. Another job may be using the same client: try again later, or give this "
                 "stack its own OAuth client."
             )
         if response.status_code in (400, 401, 403):
             raise GenesysAuthError(
                 f"Genesys login ({urlsplit(url).netloc}) refused the OAuth client "
-                f"(HTTP {response.status_code}: {_error_text(response)}). Check genesys:clientId "
+                f"(HTTP {response.status_code}: {error_text(response)}). Check genesys:clientId "
                 "and genesys:clientSecret (or GENESYS_CLIENT_ID / GENESYS_CLIENT_SECRET), that "
                 "the client uses the Client Credentials grant, and that genesys:region is the "
                 "organisation's region."
             )
-        body = self._json(response, "POST", "/oauth/token")
+        body = self.checked_json(response, "POST", "/oauth/token")
         token = body.get("access_token")
         if not isinstance(token, str) or not token:
             raise GenesysError("Genesys login answered without an access_token")
@@ -145,7 +145,7 @@ class GenesysClient:
         except requests.RequestException as e:
             raise GenesysError(
                 f"{method} {path}: could not reach Genesys at {urlsplit(url).netloc} after "
-                f"{self.bounds.attempts + 1} attempts ({_reason(e)}). Check genesys:region / "
+                f"{self.bounds.attempts + 1} attempts ({failure_reason(e)}). Check genesys:region / "
                 "genesys:apiUrl and the network path to Genesys Cloud."
             ) from None
         log.debug("%s %s -> %s", method, path, response.status_code)
@@ -159,18 +159,19 @@ class GenesysClient:
 
     def get(self, path: str, params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None) -> Any:
         """GET an API path (``/api/v2/...``) and return its JSON body."""
-        url = self._api_url_of(path)
-        response = self._send("GET", url, params=params, headers=self._auth_header())
+        url = self.api_url_of(path)
+        response = self._send("GET", url, params=params, headers=self.auth_header())
         if response.status_code == 401:
             # The token may have been revoked or expired early: one fresh token, one more try.
-            response = self._send("GET", url, params=params, headers=self._auth_header(refresh=True))
-        return self._json(response, "GET", urlsplit(url).path)
+            response = self._send("GET", url, params=params, headers=self.auth_header(refresh=True))
+        return self.checked_json(response, "GET", urlsplit(url).path)
 
-    def _api_url_of(self, path: str) -> str:
+    def api_url_of(self, path: str) -> str:
         """The URL to GET for an API path or a ``nextUri``: a relative ``/api/v2/...`` path is
         joined to the configured API URL; an absolute URL is followed only when the HTTP library
         would connect to the API's own origin (:func:`genesys.endpoints.origin_of`). Anything
-        else would carry the bearer token elsewhere and is refused before a request is made."""
+        else would carry the bearer token elsewhere and is refused before a request is made.
+        Also for the writes (genesys.integration_writes), which send on a session of their own."""
         if path.startswith("/api/v2/") and not allowed.UNSAFE_ANYWHERE.search(path):
             return f"{self.endpoints.api_url}{path}"
         try:
@@ -187,10 +188,14 @@ class GenesysClient:
             f"its own origin ({self.endpoints.api_url}); not followed, and no credential was sent"
         )
 
-    def _auth_header(self, refresh: bool = False) -> dict[str, str]:
+    def auth_header(self, refresh: bool = False) -> dict[str, str]:
+        """The headers of an API call on this client's token (a fresh one with ``refresh``);
+        also for the writes (genesys.integration_writes), which have a session of their own."""
         return {"Authorization": f"Bearer {self._bearer(refresh)}", "Accept": "application/json"}
 
-    def _json(self, response: requests.Response, method: str, path: str) -> Any:
+    def checked_json(self, response: requests.Response, method: str, path: str) -> Any:
+        """The JSON body of a successful answer; for any other, the GenesysError that says
+        what to do (401, 403 with the permission, 404, 429, other errors, a body not JSON)."""
         status = response.status_code
         if status == 401:
             raise GenesysAuthError(
@@ -206,14 +211,14 @@ class GenesysClient:
                 "in Genesys Cloud under Admin > Roles / Permissions, then run again."
             )
         if status == 404:
-            raise GenesysNotFound(f"{method} {path}: not found (404): {_error_text(response)}")
+            raise GenesysNotFound(f"{method} {path}: not found (404): {error_text(response)}")
         if status == 429:
             raise GenesysError(
                 f"{method} {path}: still rate-limited (429) after {self.bounds.attempts + 1} "
                 "attempts; try again later or give this stack its own OAuth client."
             )
         if status >= 400:
-            raise GenesysError(f"{method} {path}: HTTP {status}: {_error_text(response)}")
+            raise GenesysError(f"{method} {path}: HTTP {status}: {error_text(response)}")
         try:
             return response.json()
         except ValueError:
@@ -257,7 +262,7 @@ def _body(response: requests.Response) -> bytes:
     return response.content or getattr(response.raw, "data", None) or b""
 
 
-def _error_text(response: requests.Response) -> str:
+def error_text(response: requests.Response) -> str:
     raw = _body(response)
     try:
         body = json.loads(raw)
@@ -268,7 +273,7 @@ def _error_text(response: requests.Response) -> str:
     return str(body)[:300]
 
 
-def _reason(e: requests.RequestException) -> str:
+def failure_reason(e: requests.RequestException) -> str:
     # Exhausted retries arrive as a ConnectionError wrapping urllib3's MaxRetryError; its
     # reason says what actually happened on the last try.
     cause = e.args[0] if e.args else None

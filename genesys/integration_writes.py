@@ -21,7 +21,7 @@ from typing import Any
 
 import requests
 
-from genesys.client import GenesysClient, _error_text, _reason
+from genesys.client import GenesysClient, error_text, failure_reason
 from genesys.errors import GenesysConflict, GenesysError, GenesysNotFound, GenesysPermissionError
 from genesys.transport import BoundedRetry, session_with_retries
 
@@ -72,11 +72,11 @@ class IntegrationWrites:
         return f"IntegrationWrites({self.client!r})"
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        url = self.client._api_url_of(path)  # on the API's origin, as the reads are
+        url = self.client.api_url_of(path)  # on the API's origin, as the reads are
         timeout = (self.client.bounds.connect_timeout, self.client.bounds.read_timeout)
         response = None
         for refresh in (False, True):  # a 401: one fresh token, one more try (as the reads do)
-            headers = {**self.client._auth_header(refresh), "Content-Type": "application/json"}
+            headers = {**self.client.auth_header(refresh), "Content-Type": "application/json"}
             try:
                 response = self._session.request(
                     method, url, json=body, headers=headers, timeout=timeout, allow_redirects=False
@@ -89,7 +89,7 @@ class IntegrationWrites:
                 )
                 raise GenesysError(
                     f"{method} {path}: no answer from Genesys at {self.client.endpoints.api_url} "
-                    f"({_reason(e)}).{again}"
+                    f"({failure_reason(e)}).{again}"
                 ) from None
             log.debug("%s %s -> %s", method, path, response.status_code)
             if response.status_code != 401:
@@ -99,15 +99,15 @@ class IntegrationWrites:
         if status == 403:
             permission = WRITE_PERMISSIONS.get(method, "integrations:integration:edit")
             raise GenesysPermissionError(
-                f"{method} {path}: forbidden (403): {_error_text(response)}. Managed mode needs the "
+                f"{method} {path}: forbidden (403): {error_text(response)}. Managed mode needs the "
                 f"permission {permission} for this; grant it to the OAuth client's role in Genesys "
                 "Cloud under Admin > Roles / Permissions (managed mode needs "
                 "integrations:integration:add, :edit and :view, and :delete to destroy), or use "
                 "verify mode: `integration: <name>` without `manage`."
             )
-        if _version_mismatch(method, status, _error_text(response)):
+        if _version_mismatch(method, status, error_text(response)):
             raise GenesysConflict(
-                f"{method} {path}: version mismatch (HTTP {status}): {_error_text(response)}"
+                f"{method} {path}: version mismatch (HTTP {status}): {error_text(response)}"
             )
         if response.is_redirect:
             raise GenesysError(
@@ -115,7 +115,7 @@ class IntegrationWrites:
             )
         if status == 204:
             return {}
-        return self.client._json(response, method, path)
+        return self.client.checked_json(response, method, path)
 
     def create(self, name: str, integration_type: str) -> dict[str, Any]:
         """POST a new integration; Genesys creates it DISABLED with an empty configuration."""

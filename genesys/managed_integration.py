@@ -4,7 +4,10 @@
 keeps, or the one of that name, and returns the desired inputs with the live facts: its id, the
 partner event source it publishes to and ``drift``, each difference from what the stack wants.
 ``diff()`` reports drift as an update, so ``pulumi preview`` shows a topic removed in Genesys
-Admin, a disabled integration or another account as a change, and ``pulumi up`` restores it.
+Admin, a disabled integration, another account or a rename as a change, and ``pulumi up``
+restores it. It never reports a replace: the program protects the resource, and the engine
+refuses to replace a protected one; an integration deleted in Genesys fails ``check()`` with the
+way back (refresh, then up).
 
 ``create()`` POSTs the integration (or takes over the one a failed run created, found by name and
 mark), PUTs its configuration on the current ``version`` (a 409 re-reads it, bounded) and PATCHes
@@ -31,7 +34,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from genesys import managed_config
+from genesys import managed_config, managed_lookup
 from genesys.client import GenesysClient
 from genesys.errors import GenesysError, GenesysNotFound
 from genesys.integration import INTEGRATION_TYPE, INTEGRATIONS_PATH, OUTPUT_KEYS, verified_facts
@@ -51,24 +54,6 @@ INPUT_KEYS = (
     "adopt",
 )
 MANAGED_OUTPUT_KEYS = (*OUTPUT_KEYS, "drift", "created")
-
-
-class NotOurs(GenesysError):
-    """An integration of that name exists, and this stack neither created nor adopts it."""
-
-
-def _by_name(client: GenesysClient, name: str) -> list[dict[str, Any]]:
-    return [
-        e
-        for page in client.pages(INTEGRATIONS_PATH, [("integrationType", INTEGRATION_TYPE)])
-        for e in page.entities
-        if (e.get("integrationType") or {}).get("id") == INTEGRATION_TYPE and e.get("name") == name
-    ]
-
-
-def _config(client: GenesysClient, integration_id: str) -> dict[str, Any]:
-    config: dict[str, Any] = client.get(f"{INTEGRATIONS_PATH}/{integration_id}/config/current")
-    return config
 
 
 def facts_of(
@@ -98,10 +83,6 @@ def planned_facts(inputs: dict[str, Any], org_id: str) -> dict[str, Any]:
     return facts_of(entity, config, inputs, True, org_id)
 
 
-def _org_id(client: GenesysClient) -> str:
-    return str(client.get("/api/v2/organizations/me")["id"])
-
-
 def _facts(
     client: GenesysClient,
     entity: dict[str, Any],
@@ -109,76 +90,54 @@ def _facts(
     inputs: dict[str, Any],
     created: bool,
 ) -> dict[str, Any]:
-    return facts_of(entity, config, inputs, created, _org_id(client))
-
-
-def _not_ours(entity: dict[str, Any], config: dict[str, Any], inputs: dict[str, Any]) -> NotOurs:
-    owner = managed_config.marked_by(config)
-    who = f"the stack {owner}" if owner else "someone outside this stack (it carries no stack's mark)"
-    return NotOurs(
-        f"an Amazon EventBridge integration named {inputs['name']!r} already exists (id {entity['id']}, "
-        f"{entity.get('intendedState')}), created by {who}; managed mode writes only to what this stack "
-        "created, so it is left untouched. Either give this stack's integration another `name`, or "
-        "have the stack take this one over and rewrite its configuration with `adopt: true` under "
-        "genesys-queue-events:integration, or only verify it: `genesys-queue-events:integration: "
-        f"{inputs['name']}`."
-    )
+    return facts_of(entity, config, inputs, created, managed_lookup.org_id(client))
 
 
 class ManagedIntegrationProvider(GenesysProvider):
     input_keys = INPUT_KEYS
 
     def _live(
-        self, client: GenesysClient, inputs: dict[str, Any], known_id: str | None
+        self,
+        client: GenesysClient,
+        inputs: dict[str, Any],
+        known_id: str | None,
+        in_state: bool = False,
     ) -> dict[str, Any] | None:
-        """Live facts of this stack's integration (by id, else by name), or None when there is
-        none. Raises NotOurs for one it may not write to."""
-        entity: dict[str, Any] | None = None
-        if known_id:
-            try:
-                entity = client.get(f"{INTEGRATIONS_PATH}/{known_id}")
-            except GenesysNotFound:
-                entity = None
-        if entity is None:
-            matches = _by_name(client, inputs["name"])
-            if len(matches) > 1:
-                ids = ", ".join(str(m["id"]) for m in matches)
-                raise GenesysError(
-                    f"several EventBridge integrations are named {inputs['name']!r} ({ids}); managed "
-                    "mode needs a name no other integration has: delete the extra ones in Genesys "
-                    "Admin, or give this stack's another `name`."
-                )
-            entity = matches[0] if matches else None
-        if entity is None:
+        """Live facts of this stack's integration (see :func:`managed_lookup.find`), or None."""
+        found = managed_lookup.find(client, inputs, known_id, in_state)
+        if found is None:
             return None
-        config = _config(client, entity["id"])
+        entity, config = found
         owned = managed_config.marked_by(config) == inputs["owner"]
-        if not owned and not inputs.get("adopt") and entity["id"] != known_id:
-            raise _not_ours(entity, config, inputs)
-        return _facts(client, entity, config, inputs, created=owned)
+        # Where the state does not say (a first preview, a create resuming a failed one), an
+        # existing integration under `adopt` is adopted: its mark may be from an adopting run
+        # that failed half-way, and only what the stack created is deleted on destroy.
+        return _facts(client, entity, config, inputs, created=owned and not inputs.get("adopt"))
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = inputs_of(news, self.input_keys)
         if has_unknowns(inputs):
             return CheckResult(inputs, [])
+        in_state = bool(olds)  # the engine passes no olds for a resource its state lacks
         try:
             client = self.client()
-            live = self._live(client, inputs, olds.get("integration_id") or None)
-            facts = live if live is not None else planned_facts(inputs, _org_id(client))
+            live = self._live(client, inputs, olds.get("integration_id") or None, in_state)
+            if live is None and in_state:
+                raise GenesysNotFound(managed_lookup.gone(inputs))
+            if live is not None and "created" in olds:
+                live["created"] = bool(olds["created"])  # the state remembers, not the mark
+            facts = live if live is not None else planned_facts(inputs, managed_lookup.org_id(client))
         except GenesysError as e:
             return CheckResult(inputs, [CheckFailure("name", str(e))])
         return CheckResult(facts, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # Never a replace: the resource is protected, and the engine refuses to replace a
+        # protected resource; an integration deleted in Genesys fails check() with the fix.
         changed = [k for k in self.input_keys if olds.get(k) != news.get(k)]
         if news.get("drift"):
             changed.append("drift")
-        # Deleted in Genesys (check found none): a new integration, so a new id.
-        gone = "integration_id" in news and news.get("integration_id") != olds.get("integration_id")
-        replaces = ["integration_id"] if gone else []
-        return DiffResult(
-            changes=bool(changed) or gone, replaces=replaces, stables=[], delete_before_replace=False
-        )
+        return DiffResult(changes=bool(changed), replaces=[], stables=[], delete_before_replace=False)
 
     def _apply(
         self, client: GenesysClient, integration_id: str, inputs: dict[str, Any], created: bool
@@ -188,7 +147,7 @@ class ManagedIntegrationProvider(GenesysProvider):
         entity = client.get(f"{INTEGRATIONS_PATH}/{integration_id}")
         if entity.get("intendedState") != "ENABLED":
             entity = writes.set_state(integration_id, "ENABLED")
-        return _facts(client, entity, _config(client, integration_id), inputs, created)
+        return _facts(client, entity, managed_lookup.config_of(client, integration_id), inputs, created)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = inputs_of(props, self.input_keys)
@@ -206,12 +165,11 @@ class ManagedIntegrationProvider(GenesysProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = inputs_of(news, self.input_keys)
         client = self.client()
-        live = self._live(client, inputs, id_)
-        if live is None:
-            raise GenesysNotFound(
-                f"the Genesys integration {id_} no longer exists; run `pulumi up` again to create it"
-            )
-        outs = self._apply(client, id_, inputs, bool(olds.get("created")) or bool(live["created"]))
+        if self._live(client, inputs, id_) is None:
+            raise GenesysNotFound(managed_lookup.gone(inputs))
+        # Created or adopted is what the state remembers: an adopted integration carries the
+        # stack's mark after its first PUT, and must not become "created" (deleted on destroy).
+        outs = self._apply(client, id_, inputs, bool(olds.get("created")))
         return UpdateResult(outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -221,14 +179,15 @@ class ManagedIntegrationProvider(GenesysProvider):
             entity = client.get(f"{INTEGRATIONS_PATH}/{id_}")
         except GenesysNotFound:
             return ReadResult("", {})
-        facts = _facts(client, entity, _config(client, id_), inputs, bool(props.get("created")))
+        config = managed_lookup.config_of(client, id_)
+        facts = _facts(client, entity, config, inputs, bool(props.get("created")))
         return ReadResult(id_, facts)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         inputs = inputs_of(props, self.input_keys)
         client = self.client()
         try:
-            config = _config(client, id_)
+            config = managed_lookup.config_of(client, id_)
         except GenesysNotFound:
             return
         if not props.get("created") or managed_config.marked_by(config) != inputs["owner"]:

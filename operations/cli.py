@@ -18,11 +18,11 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
-from operations import dead_letters, plan, replay
+from operations import dead_letters, diff, plan, replay
 from operations.stack import OperationError
 
 # Every subcommand, in the order `--help` lists them. A new one adds its module here.
-SUBCOMMANDS = (plan, replay, dead_letters)
+SUBCOMMANDS = (plan, diff, replay, dead_letters)
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -41,8 +41,8 @@ def common_options() -> argparse.ArgumentParser:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m operations",
-        description="See what a stack will create (offline); replay a queue's events from the archive; "
-        "list and redrive dead letters.",
+        description="See what a stack will create and what a change does (offline); replay a queue's events "
+        "from the archive; list and redrive dead letters.",
     )
     subparsers = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = common_options()

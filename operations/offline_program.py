@@ -66,6 +66,10 @@ class OfflineRun:
     """Each provider invoke the program made (token), in order."""
     exports: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    dependencies: dict[tuple[str, str], frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """(type, logical name) → the resources it waits for (see DependencyMonitor)."""
+    aliases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """(type, logical name) → the logical names it was registered under before."""
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -225,6 +229,36 @@ LOOKUPS: dict[str, Callable[[OfflineRun, Mapping[str, Any]], dict[str, Any]]] = 
 }
 
 
+class DependencyMonitor(pulumi_mocks.MockMonitor):
+    """The mock engine, also recording what each resource waits for (its ``dependsOn`` and the
+    resources whose outputs its inputs take: the edges `pulumi up` orders its steps by) and the
+    names it was known by before (its ``aliases``)."""
+
+    def __init__(
+        self,
+        mocks: pulumi.runtime.Mocks,
+        dependencies: dict[tuple[str, str], frozenset[tuple[str, str]]],
+        aliases: dict[tuple[str, str], frozenset[str]],
+    ) -> None:
+        super().__init__(mocks)
+        self.dependencies = dependencies
+        self.aliases = aliases
+
+    def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name
+        key = (request.type, request.name)
+        self.dependencies[key] = frozenset(map(type_and_name, request.dependencies))
+        self.aliases[key] = frozenset(
+            a.spec.name if a.HasField("spec") else type_and_name(a.urn)[1] for a in request.aliases
+        )
+        return super().RegisterResource(request)
+
+
+def type_and_name(urn: str) -> tuple[str, str]:
+    """``urn:pulumi:<stack>::<project>::<parent type>$<type>::<name>`` → (type, name)."""
+    *_, qualified_type, name = urn.split("::")
+    return qualified_type.rsplit("$", 1)[-1], name
+
+
 class WarningsTo(logging.Handler):
     """What the program tells the engine's log at warning level, as the CLI would show it."""
 
@@ -260,14 +294,16 @@ def run_offline(
     """Run ``__main__.py`` under the mocks with this stack config (short keys, as
     ``settings.load_stack_file`` returns them); raise what the program raises."""
     run = OfflineRun(account=account, region=str(values.get("aws:region") or ""), partition=partition)
+    mocks = PlanMocks(run)
     run.exports.update(
         run_main(
-            PlanMocks(run),
+            mocks,
             pulumi_config(values),
             secret_keys,
             stack=stack,
             organization=organization,
             warnings=run.warnings,
+            monitor=DependencyMonitor(mocks, run.dependencies, run.aliases),
         )
     )
     return run

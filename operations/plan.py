@@ -79,6 +79,15 @@ def load(path: Path) -> tuple[str, dict[str, Any], list[str], settings.Settings]
 
 
 def build_plan(path: Path, *, organization: str = offline.SELF_MANAGED_ORGANIZATION) -> dict[str, Any]:
+    stack_name, stack_settings, program, missing_credentials = run_stack_file(path, organization=organization)
+    return _plan(path, stack_name, organization, stack_settings, program, missing_credentials)
+
+
+def run_stack_file(
+    path: Path, *, organization: str = offline.SELF_MANAGED_ORGANIZATION
+) -> tuple[str, settings.Settings, offline.OfflineRun, list[str]]:
+    """(stack name, settings, what the program registered, credentials it ran without) for a stack
+    file, run offline; one clear error for a file the program refuses."""
     stack_name, values, secrets, stack_settings = load(path)
     if not stack_settings.routes:
         raise OperationError(f"{path}: no queues configured")
@@ -106,7 +115,7 @@ def build_plan(path: Path, *, organization: str = offline.SELF_MANAGED_ORGANIZAT
         )
     except pulumi.RunError as e:
         raise OperationError(f"{path}: {e}") from None
-    return _plan(path, stack_name, organization, stack_settings, program, missing_credentials)
+    return stack_name, stack_settings, program, missing_credentials
 
 
 def _plan(

@@ -15,6 +15,7 @@ PROJECT_KEYS = (
     "topics",
     "eventBus",
     "deadLetterQueue",
+    "keepUndelivered",
     "retry",
     "archive",
     "tags",

@@ -109,6 +109,9 @@ class Settings:
     event_bus: str | None = None
     """None: create the partner bus named after the verified source; else an existing bus."""
     dead_letter_queue: bool = True
+    keep_undelivered: bool = True
+    """Pulumi forgets, and AWS keeps, the dead-letter queue and the archive when the stack deletes or
+    replaces them (``retainOnDelete``)."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     archive_retention_days: int | None = DEFAULT_ARCHIVE_DAYS
     tags: Mapping[str, str] = field(default_factory=dict)

@@ -103,6 +103,10 @@ def parse(
     if "deadLetterQueue" in project:
         dead_letter_queue = c.boolean("deadLetterQueue", project["deadLetterQueue"]) is not False
 
+    keep_undelivered = True
+    if "keepUndelivered" in project:
+        keep_undelivered = c.boolean("keepUndelivered", project["keepUndelivered"]) is not False
+
     retry = retry_policy(c, project.get("retry", MISSING))
     alarms = alarm_settings(c, project.get("alarms", MISSING), region, dead_letter_queue)
     archive_days = archive_retention(c, project.get("archive", MISSING))
@@ -127,6 +131,7 @@ def parse(
         managed_integration=managed_integration,
         event_bus=custom.event_bus if custom else event_bus,
         dead_letter_queue=dead_letter_queue,
+        keep_undelivered=keep_undelivered,
         retry=retry,
         archive_retention_days=archive_days,
         tags=tags,

@@ -156,6 +156,14 @@ KEY_DOCS: tuple[KeyDoc, ...] = (
         {"type": "boolean"},
     ),
     KeyDoc(
+        ("keepUndelivered",),
+        "no",
+        "default `true`: when `pulumi destroy` or a replacement deletes the dead-letter queue or the archive, "
+        "Pulumi forgets them and AWS keeps them with what they hold (`retainOnDelete`); `false` deletes them "
+        'too. See "Deleting on purpose"',
+        {"type": "boolean"},
+    ),
+    KeyDoc(
         ("retry",),
         "no",
         "`{maximumEventAgeSeconds: 60–86400, maximumRetryAttempts: 0–185}`; default 86400 / 185",

@@ -104,6 +104,10 @@ class WritableIntegrations:
             }
         stored = {**payload, "version": int(current.get("version") or 0) + 1}
         integration["config"] = stored
+        if payload.get("name"):
+            # The configuration's name is the integration's (Genesys' Terraform provider keeps
+            # an integration's name only as config.name): a PUT renames it.
+            integration["name"] = payload["name"]
         self.config_versions.append(stored["version"])
         return 200, stored
 

@@ -22,7 +22,13 @@ from pulumi.runtime import rpc
 from components import naming
 from genesys.integration import verified_facts
 from genesys.managed_integration import planned_facts
-from operations.offline_program import Registered, aws_resource_outputs, pulumi_config, run_main
+from operations.offline_program import (
+    DependencyMonitor,
+    Registered,
+    aws_resource_outputs,
+    pulumi_config,
+    run_main,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = json.loads((ROOT / "tests" / "fixtures" / "genesys.json").read_text())
@@ -47,6 +53,12 @@ class ProgramRun:
     warnings: list[str] = field(default_factory=list)
     registered_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """URN → what a component registered as its outputs (what the engine keeps in state)."""
+    dependencies: dict[tuple[str, str], frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """(type, logical name) → the resources it waits for."""
+    aliases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """(type, logical name) → the logical names it was registered under before."""
+    retained: set[str] = field(default_factory=set)
+    """Logical names registered with ``retainOnDelete``: AWS keeps them when Pulumi deletes them."""
     protected: set[str] = field(default_factory=set)
     """Names of the resources registered with ``protect``."""
 
@@ -176,14 +188,17 @@ class RecordingMocks(pulumi.runtime.Mocks):
         raise NotImplementedError(args.token)
 
 
-class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """The mock engine, also keeping what each component registers as its outputs."""
+class RecordingMonitor(DependencyMonitor):
+    """The mock engine, also keeping what each component registers as its outputs and what each
+    resource waits for."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
-        super().__init__(mocks)
+        super().__init__(mocks, mocks.run.dependencies, mocks.run.aliases)
         self.run = mocks.run
 
     def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name
+        if request.retainOnDelete:
+            self.run.retained.add(request.name)
         if request.protect:
             self.run.protected.add(request.name)
         return super().RegisterResource(request)

@@ -185,4 +185,4 @@ def test_both_wordings_of_no_match_mean_a_missing_source(monkeypatch, wording):
         )
 
     monkeypatch.setattr(partner_source.aws_invoke, "look_up", fails)
-    assert asyncio.run(partner_source._source_state(SOURCE)) is None
+    assert asyncio.run(partner_source.source_state(SOURCE)) is None

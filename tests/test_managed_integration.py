@@ -12,7 +12,7 @@ import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import proto
 
-from conftest import CLIENT_ID, CLIENT_SECRET
+from conftest import CLIENT_ID, CLIENT_SECRET, configured
 from genesys.managed_integration import ManagedIntegrationProvider
 from genesys_double import Fault
 from provider_host import HostError, ProviderHost, genesys_config, urn
@@ -56,11 +56,20 @@ def writes(double):
     return [(r.method, r.path, r.body) for r in double.writes()]
 
 
-def deploy(host, genesys, **changes):
-    """A first `pulumi up`: check, then create."""
+def first_up(host, genesys, **changes):
+    """A first `pulumi up` as the engine records it: the state's inputs are what check()
+    returned (no integration id yet: it did not exist), its outputs what create() returned.
+    The engine hands a later check() those inputs as its olds, and diff() the outputs."""
     checked, failures = host.check(URN, {}, inputs(**changes))
     assert failures == []
-    return host.create(URN, checked)
+    id_, outs = host.create(URN, checked)
+    return checked, id_, outs
+
+
+def deploy(host, genesys, **changes):
+    """A first `pulumi up`: its id and outputs."""
+    _, id_, outs = first_up(host, genesys, **changes)
+    return id_, outs
 
 
 def test_a_first_preview_shows_what_up_creates_and_writes_nothing(host, genesys):
@@ -77,7 +86,7 @@ def test_a_first_preview_shows_what_up_creates_and_writes_nothing(host, genesys)
 
 
 def test_up_creates_configures_and_enables_it_with_the_exact_bodies(host, genesys):
-    id_, outs = deploy(host, genesys)
+    state_inputs, id_, outs = first_up(host, genesys)
     assert writes(genesys) == [
         (
             "POST",
@@ -112,7 +121,7 @@ def test_up_creates_configures_and_enables_it_with_the_exact_bodies(host, genesy
     assert CLIENT_SECRET not in repr(outs) and CLIENT_SECRET not in host.log()
     # The next preview: nothing to do, nothing written.
     before = len(genesys.writes())
-    rechecked, failures = host.check(URN, outs, inputs())
+    rechecked, failures = host.check(URN, state_inputs, inputs())
     assert failures == [] and rechecked["drift"] == []
     assert host.diff(URN, id_, outs, rechecked).changes == proto.DiffResponse.DIFF_NONE
     assert len(genesys.writes()) == before
@@ -176,14 +185,14 @@ def test_adopt_takes_over_an_existing_integration_and_destroy_leaves_it(host, ge
 
 
 def test_drift_shows_in_a_preview_as_an_update_and_up_restores_it(host, genesys):
-    id_, outs = deploy(host, genesys)
+    state_inputs, id_, outs = first_up(host, genesys)
     live = genesys.integration("EventBridge (cx-dev)")
     live["intendedState"] = "DISABLED"
     live["config"]["properties"]["eventFilter"] = TOPICS[:1]
     live["config"]["properties"]["awsAccountId"] = "999999999999"
     before = len(genesys.writes())
 
-    checked, failures = host.check(URN, outs, inputs())
+    checked, failures = host.check(URN, state_inputs, inputs())
     assert failures == []
     assert checked["drift"] == [
         "awsAccountId: 999999999999 in Genesys, the stack wants 123456789012",
@@ -201,27 +210,68 @@ def test_drift_shows_in_a_preview_as_an_update_and_up_restores_it(host, genesys)
     assert updated["drift"] == [] and updated["intended_state"] == "ENABLED"
     assert live["config"]["properties"]["eventFilter"] == TOPICS
     assert live["config"]["properties"]["awsAccountId"] == "123456789012"
-    rechecked, _ = host.check(URN, updated, inputs())
+    rechecked, _ = host.check(URN, checked, inputs())  # the state's inputs are now the update's
     assert host.diff(URN, id_, updated, rechecked).changes == proto.DiffResponse.DIFF_NONE
 
 
 def test_a_topic_added_to_the_stack_is_an_update_of_the_event_filter(host, genesys):
-    id_, outs = deploy(host, genesys)
+    state_inputs, id_, outs = first_up(host, genesys)
     wider = [*TOPICS, "v2.detail.events.conversation.{id}.voicemail.end"]
-    checked, _ = host.check(URN, outs, inputs(topics=wider))
+    checked, _ = host.check(URN, state_inputs, inputs(topics=wider))
     assert host.diff(URN, id_, outs, checked).changes == proto.DiffResponse.DIFF_SOME
     updated = host.update(URN, id_, outs, checked)
     assert updated["topics"] == sorted(wider)
     assert genesys.integration("EventBridge (cx-dev)")["config"]["properties"]["eventFilter"] == sorted(wider)
 
 
-def test_an_integration_deleted_in_genesys_is_replaced(host, genesys):
-    id_, outs = deploy(host, genesys)
+def test_an_integration_deleted_in_genesys_fails_the_preview_with_the_fix_not_a_replace(host, genesys):
+    # A replace would be refused by the engine (the resource is protected) with advice to edit
+    # the program; the check says what happened and what to run instead.
+    state_inputs, id_, outs = first_up(host, genesys)
     genesys.data["integrations"] = [i for i in genesys.data["integrations"] if i["id"] != id_]
-    checked, failures = host.check(URN, outs, inputs())
-    assert failures == [] and checked["integration_id"] == ""
-    assert list(host.diff(URN, id_, outs, checked).replaces) == ["integration_id"]
-    assert host.read(URN, id_, outs)[0] == ""  # a refresh drops it from the state
+    before = len(genesys.writes())
+    _, failures = host.check(URN, state_inputs, inputs())
+    assert [p for p, _ in failures] == ["name"]
+    assert "'EventBridge (cx-dev)' that this stack keeps no longer exists" in failures[0][1]
+    assert "run `pulumi refresh`" in failures[0][1] and "then `pulumi up` creates it again" in failures[0][1]
+    assert host.read(URN, id_, outs)[0] == ""  # the refresh drops it from the state
+    assert len(genesys.writes()) == before
+    rechecked, failures = host.check(URN, {}, inputs())  # the up after it: a create
+    assert failures == [] and rechecked["integration_id"] == ""
+
+
+@pytest.mark.parametrize("where", ["stack file", "Genesys Admin"])
+def test_a_renamed_integration_is_an_update_of_the_same_one_not_a_second(host, genesys, where):
+    state_inputs, id_, outs = first_up(host, genesys)
+    assert state_inputs["integration_id"] == ""
+    name = "EventBridge (cx-dev)"
+    if where == "stack file":
+        name = "EventBridge (contact centre dev)"
+    else:
+        genesys.integration("EventBridge (cx-dev)")["name"] = "Renamed by hand"
+    checked, failures = host.check(URN, state_inputs, inputs(name=name))
+    assert failures == [] and checked["integration_id"] == id_
+    diff = host.diff(URN, id_, outs, checked)
+    assert diff.changes == proto.DiffResponse.DIFF_SOME and list(diff.replaces) == []
+    updated = host.update(URN, id_, outs, checked)
+    assert updated["integration_name"] == name and updated["drift"] == []
+    assert [i["name"] for i in genesys.data["integrations"]].count(name) == 1
+    assert [m for m, _, _ in writes(genesys)].count("POST") == 1
+
+
+def test_an_adopted_integration_stays_adopted_through_updates_and_destroy_leaves_it(host, genesys):
+    dev = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"
+    state_inputs, id_, outs = first_up(host, genesys, name="EventBridge (dev)", adopt=True)
+    assert id_ == dev and outs["created"] is False
+    wider = [*TOPICS, "v2.detail.events.conversation.{id}.voicemail.end"]
+    checked, failures = host.check(
+        URN, state_inputs, inputs(name="EventBridge (dev)", adopt=True, topics=wider)
+    )
+    assert failures == [] and checked["created"] is False
+    updated = host.update(URN, id_, outs, checked)
+    assert updated["created"] is False
+    host.delete(URN, id_, updated)
+    assert genesys.deleted == [] and genesys.integration("EventBridge (dev)")
 
 
 def test_destroy_deletes_what_this_stack_created(host, genesys):
@@ -270,7 +320,7 @@ def test_the_secret_and_tokens_reach_nothing_managed_mode_registers_answers_or_l
         assert [m for m, _, _ in writes(genesys)].count("POST") == 1
         live = genesys.integration("EventBridge (cx-dev)")
         live["intendedState"] = "DISABLED"
-        rechecked, _ = host.check(URN, outs, inputs)
+        rechecked, _ = host.check(URN, checked, inputs)
         answers += [outs, rechecked, host.read(URN, id_, outs), str(host.diff(URN, id_, outs, rechecked))]
         answers.append(host.update(URN, id_, outs, rechecked))
         genesys.data["permissions"] = {CLIENT_ID: ["integrations:integration:view"]}
@@ -280,3 +330,51 @@ def test_the_secret_and_tokens_reach_nothing_managed_mode_registers_answers_or_l
         log = host.log()
     assert "integrations:integration:delete" in answers[-1]
     assert_nowhere(program_said + everything_said(answers) + log, genesys.issued_tokens)
+
+
+def test_a_configured_provider_that_has_talked_to_genesys_pickles_without_its_secret(genesys):
+    """The engine keeps the provider dill-pickled in the state (``__provider``). Even one that
+    holds the secret, with the process's shared client (secret, token) built and used, pickles
+    to nothing of them, and unpickles unconfigured."""
+    from test_secrets import SECRET, assert_nowhere
+
+    genesys.data["clients"] = {CLIENT_ID: SECRET}
+    provider = configured(ManagedIntegrationProvider(), genesys, **{"genesys:clientSecret": SECRET})
+    checked = provider.check({}, {k: v for k, v in inputs().items() if k != "__provider"})
+    assert checked.failures == [] and checked.inputs["event_source_name"].endswith("/cx-dev")
+    assert genesys.issued_tokens  # it logged in: the shared client holds a token
+    blob = base64.b64decode(serialize_provider(provider))
+    assert_nowhere(blob.decode("latin-1"), genesys.issued_tokens)
+    assert dill.loads(blob)._connection is None
+
+
+def test_two_integrations_with_this_stacks_mark_and_neither_of_its_name_are_named_not_guessed(host, genesys):
+    import copy
+
+    state_inputs, id_, _ = first_up(host, genesys)
+    ours = genesys.integration("EventBridge (cx-dev)")
+    twin = {**copy.deepcopy(ours), "id": "7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d", "name": "Copy of it"}
+    genesys.data["integrations"].append(twin)
+    ours["name"] = "Renamed by hand"
+    _, failures = host.check(URN, state_inputs, inputs())
+    assert [p for p, _ in failures] == ["name"]
+    assert (
+        f"several EventBridge integrations carry this stack's mark (managed-by: {OWNER}): {id_}, {twin['id']}"
+        in failures[0][1]
+    )
+
+
+def test_an_adoption_that_failed_half_way_is_still_an_adoption_on_the_next_up(host, genesys):
+    """The failed run wrote the stack's mark; the next up must not take that for "created"."""
+    genesys.integration("EventBridge (dev)")["intendedState"] = "DISABLED"
+    adopting = inputs(name="EventBridge (dev)", adopt=True)
+    checked, _ = host.check(URN, {}, adopting)
+    genesys.inject("/api/v2/integrations/", Fault(status=500, method="PATCH"))
+    with pytest.raises(HostError, match="HTTP 500"):
+        host.create(URN, checked)  # configured and marked; enabling failed
+    checked, failures = host.check(URN, {}, adopting)
+    assert failures == [] and checked["created"] is False
+    id_, outs = host.create(URN, checked)
+    assert outs["created"] is False and outs["intended_state"] == "ENABLED"
+    host.delete(URN, id_, outs)
+    assert genesys.deleted == []

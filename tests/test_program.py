@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from components.invoke_grants import PolicyHolder
 from mockrun import ACCOUNT, FUNCTION, PREFIX, QUEUES_BY_NAME, REGION, SOURCE, base_config, run_program
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -47,20 +48,40 @@ def by_rule_name(run):
     return {r.outputs["name"]: r for r in run.of_type(RULE)}
 
 
+def holder_of(target_arn: str) -> PolicyHolder:
+    """The policy holder a target ARN names (the fixtures' only alias is ``live``)."""
+    if target_arn.endswith(":live"):
+        return PolicyHolder(target_arn.removesuffix(":live"), "live")
+    return PolicyHolder(target_arn)
+
+
+def permission_queue(name: str) -> str:
+    """``routing-<queue>-<function>-<hash>`` → ``routing-<queue>`` (the rule's logical name)."""
+    return name[: name.index("-conversation-ended")]
+
+
+def permissions_by_queue(run):
+    return {permission_queue(p.name): p for p in run.of_type(PERMISSION)}
+
+
 def test_every_queue_gets_one_rule_one_target_one_permission_on_the_partner_bus():
     run = run_program(several_queues())
     bus = run.one(BUS)
     assert bus.inputs["name"] == SOURCE and bus.inputs["eventSourceName"] == SOURCE
     rules, targets, permissions = run.of_type(RULE), run.of_type(TARGET), run.of_type(PERMISSION)
     assert len(rules) == len(targets) == len(permissions) == 4
-    assert {r.name for r in rules} == {t.name for t in targets} == {p.name for p in permissions}
+    assert {r.name for r in rules} == {t.name for t in targets}
+    # A queue's permission is named by the queue and the function (or alias) it opens, so that a
+    # retarget creates one and deletes the other instead of replacing it delete-first.
+    assert {p.name for p in permissions} == {f"{t.name}-{holder_of(t.inputs['arn']).name}" for t in targets}
+    assert f"routing-{CARE}-conversation-ended-bec273" in {p.name for p in permissions}
     for rule in rules:
         assert rule.inputs["eventBusName"] == SOURCE
     for target in targets:
         assert target.inputs["eventBusName"] == SOURCE
     rule_arns = {r.name: r.outputs["arn"] for r in rules}
     for permission in permissions:
-        assert permission.inputs["sourceArn"] == rule_arns[permission.name]
+        assert permission.inputs["sourceArn"] == rule_arns[permission_queue(permission.name)]
         assert permission.inputs["principal"] == "events.amazonaws.com"
         assert permission.inputs["action"] == "lambda:InvokeFunction"
 
@@ -69,7 +90,7 @@ def test_each_queue_routes_to_its_own_target_and_permission_names_that_function(
     run = run_program(several_queues())
     rules = by_rule_name(run)
     targets = {t.name: t for t in run.of_type(TARGET)}
-    permissions = {p.name: p for p in run.of_type(PERMISSION)}
+    permissions = permissions_by_queue(run)
     billing = rules[f"{PREFIX}billing"]
     assert targets[billing.name].inputs["arn"] == f"{FUNCTION}-billing:live"
     assert targets[billing.name].inputs["rule"] == f"{PREFIX}billing"
@@ -170,7 +191,11 @@ def test_removing_a_queue_removes_exactly_its_rule_target_and_permission():
     fewer = dict(config, queues=[q for q in config["queues"] if q != CARE])
     before = {(r.type, r.name) for r in run_program(config).resources}
     after = {(r.type, r.name) for r in run_program(fewer).resources}
-    assert before - after == {(t, f"routing-{CARE}") for t in (RULE, TARGET, PERMISSION)}
+    assert before - after == {
+        (RULE, f"routing-{CARE}"),
+        (TARGET, f"routing-{CARE}"),
+        (PERMISSION, f"routing-{CARE}-conversation-ended-bec273"),
+    }
 
 
 def test_a_disabled_queue_keeps_its_route_with_a_disabled_rule():
