@@ -15,10 +15,13 @@ export PULUMI_BACKEND_URL
 # requirements.txt into .venv when .venv is missing) all get the same versions. --no-compile:
 # Python compiles a module when it is first imported; compiling all of them (pulumi-aws has
 # thousands) took about 40 of the install's 65 seconds (bench/README.md).
+# The set-up writes to stderr only, so that `make plan PLAN_OPTIONS=--json` prints the JSON alone on
+# stdout on a fresh clone too.
 $(BIN)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps -r requirements.txt
-	touch $@
+	@echo "make: setting up $(VENV) from requirements.txt (once; about a minute)" >&2
+	@$(PYTHON) -m venv $(VENV) >&2
+	@$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps -r requirements.txt >&2
+	@touch $@
 
 test: lint typecheck unit
 
@@ -40,7 +43,9 @@ hooks: $(BIN)/.installed
 	$(BIN)/pre-commit run --all-files
 
 # What a first `pulumi up` of the stack would create, offline: no Pulumi CLI, AWS or Genesys.
-# PLAN_OPTIONS=--json for machines (the recipe is silent, so stdout is the JSON alone); --organization <org> for a Pulumi Cloud stack's rule names.
+# PLAN_OPTIONS=--json for machines (the recipe is silent and the set-up writes to stderr, so stdout is
+# the JSON alone); --summary or --full to choose the view (default: per queue up to 20 queues, the
+# summary above); --organization <org> for a Pulumi Cloud stack's rule names.
 plan: $(BIN)/.installed
 	@$(BIN)/python -m operations plan Pulumi.$(STACK).yaml $(PLAN_OPTIONS)
 

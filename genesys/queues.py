@@ -84,6 +84,10 @@ class QueueDirectory:
         return {str(q["name"]).casefold(): q for q in self.listing if str(q["name"]).casefold() in wanted}
 
 
+SHOWN = 20
+"""Queues a not-found message names; the rest are counted, so that the line stays readable."""
+
+
 def resolve(
     client: GenesysClient, ids: list[str], names: list[str]
 ) -> tuple[dict[str, Queue], list[tuple[str, str]]]:
@@ -106,7 +110,8 @@ def resolve(
             (
                 "queue_names" if missing_names else "queue_ids",
                 f"{len(lines)} configured queue(s) not found: "
-                + "; ".join(lines)
+                + "; ".join(lines[:SHOWN])
+                + (f"; … and {len(lines) - SHOWN} more" if len(lines) > SHOWN else "")
                 + ". Fix the queues list (names are as shown in Admin > Queues).",
             )
         )

@@ -2,7 +2,17 @@
 
 import sys
 
-from operations.cli import main
+try:
+    from operations.cli import main
+except ModuleNotFoundError as missing:
+    # A bare `python` instead of the project's: one line saying how to set up, no traceback.
+    print(
+        f"python -m operations: this Python ({sys.executable}) lacks the project's packages (no module "
+        f"{missing.name!r}); set up .venv once with `make .venv/bin/.installed` and run `.venv/bin/python "
+        f"-m operations {' '.join(sys.argv[1:]) or '--help'}` (or `make plan STACK=<stack>`)",
+        file=sys.stderr,
+    )
+    raise SystemExit(1) from None
 
 try:
     status = main()

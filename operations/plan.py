@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,14 @@ import pulumi
 import settings
 from components import patterns
 from operations import offline_program as offline
+from operations import plan_delivery, plan_summary
 from operations.plan_managed import MANAGED_INTEGRATION, managed_integration
 from operations.plan_text import render
 from operations.stack import OperationError
 from settings import cli as settings_cli
+from settings import sources
+from settings.problems import cut
 
-STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<stack>[^.]+)\.ya?ml$")
 CREDENTIALS = (("genesys:clientId", "GENESYS_CLIENT_ID"), ("genesys:clientSecret", "GENESYS_CLIENT_SECRET"))
 PLACEHOLDER_CREDENTIAL = "<not used offline>"
 
@@ -41,7 +42,21 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "the stack would create. Facts only a real preview can verify are marked as such.",
     )
     p.add_argument("stack_file", metavar="Pulumi.<stack>.yaml")
-    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument(
+        "--json", action="store_true", help="print the plan as JSON (every queue, and the summary)"
+    )
+    view = p.add_mutually_exclusive_group()
+    view.add_argument(
+        "--summary",
+        action="store_true",
+        help=f"per target function instead of per queue (the default above {plan_summary.FULL_UP_TO} queues)",
+    )
+    view.add_argument(
+        "--full",
+        action="store_true",
+        help="every queue's rule, target, grant and pattern "
+        f"(the default up to {plan_summary.FULL_UP_TO} queues)",
+    )
     p.add_argument(
         "--organization",
         default=offline.SELF_MANAGED_ORGANIZATION,
@@ -53,7 +68,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     plan = build_plan(Path(args.stack_file), organization=args.organization)
-    print(json.dumps(plan, indent=2) if args.json else render(plan))
+    # A person reading a 300-queue stack wants the summary (the full view is 2,000 lines); a machine,
+    # and a person with a few queues, every queue.
+    summary = args.summary or (
+        not args.full and not args.json and len(plan["routes"]) > plan_summary.FULL_UP_TO
+    )
+    if args.json:
+        print(json.dumps({k: v for k, v in plan.items() if k != "routes"} if summary else plan, indent=2))
+    else:
+        print(plan_summary.render(plan) if summary else render(plan))
     return 0
 
 
@@ -62,7 +85,7 @@ def load(path: Path) -> tuple[str, dict[str, Any], list[str], settings.Settings]
 
     The file is checked exactly as ``python -m settings`` checks it (settings/cli.py), so the
     plan refuses what that check refuses, with the same message."""
-    match = STACK_FILE_RE.match(path.name)
+    match = sources.STACK_FILE_RE.match(path.name)
     if match is None:
         raise OperationError(
             f"{path}: a stack file is named Pulumi.<stack>.yaml (for example Pulumi.dev.yaml)"
@@ -159,13 +182,12 @@ def _plan(
             )
     if stack_settings.event_bus:
         verified.append(f"that the event bus {stack_settings.event_bus} exists")
+    # Lists cut, so that a stack of any size gives readable lines (every queue is under "routes").
     if by_name:
-        verified.append("the ids of the queues given by name: " + ", ".join(str(n) for n in by_name))
+        verified.append("the ids of the queues given by name: " + cut(by_name, SHOWN))
     if by_id:
-        verified.append(
-            "that the queues given by id exist, and their names: " + ", ".join(str(i) for i in by_id)
-        )
-    verified.append("that each target function (and alias) exists: " + ", ".join(targets))
+        verified.append("that the queues given by id exist, and their names: " + cut(by_id, SHOWN))
+    verified.append("that each target function (and alias) exists: " + cut(targets, 3))
     verified.append(f"the random suffix Pulumi gives auto-named resources ({offline.RANDOM})")
     return {
         "stack": stack_name,
@@ -177,8 +199,10 @@ def _plan(
         if managed
         else _integration(stack_settings, integration),
         "eventBus": {"name": exports.get("eventBusName"), "created": bool(program.of_type(BUS))},
-        "routes": _routes(stack_settings, program),
-        "shared": _shared(program),
+        "routes": (routes := _routes(stack_settings, program)),
+        "summary": plan_summary.by_target(routes),
+        "shared": {**_shared(program), **plan_delivery.delivery(program)},
+        "tags": plan_delivery.tags(stack_settings.tags, program),
         "resources": dict(sorted(program.resource_counts().items())),
         "resourceTotal": len(program.resources),
         "lookups": dict(Counter(program.lookups)),
@@ -188,6 +212,8 @@ def _plan(
     }
 
 
+SHOWN = 5
+"""Items a line of the plan lists before it says how many more there are."""
 BUS = "aws:cloudwatch/eventBus:EventBus"
 PERMISSION = "aws:lambda/permission:Permission"
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from operations import plan_delivery
+from settings.problems import cut
+
 MARK = "(verified at preview)"
 
 
@@ -18,18 +21,41 @@ def _threshold(alarm: dict[str, Any]) -> str:
 
 
 def render(plan: dict[str, Any]) -> str:
+    """The full view: every queue's rule, target, grant and pattern."""
+    out = header(plan, "what a first `pulumi up` would create.")
+    out.extend(integration_block(plan))
+    out.extend(queue_lines(plan))
+    out.extend(shared_block(plan, full=True))
+    out.extend(resource_lines(plan))
+    out.extend(closing(plan))
+    return "\n".join(out)
+
+
+def header(plan: dict[str, Any], what: str, *, brief: bool = False) -> list[str]:
     out: list[str] = []
     add = out.append
-    add(f"Plan of stack {plan['stack']} ({plan['file']}): what a first `pulumi up` would create.")
-    add("Computed offline by the program itself under Pulumi's mock runtime: no Pulumi CLI, AWS or Genesys")
-    add(f"was asked. Values in <angle brackets> and lines marked {MARK} are facts only a real")
-    add("preview can establish; they are not invented here.")
+    add(f"Plan of stack {plan['stack']} ({plan['file']}): {what}")
+    if brief:
+        add(f"Computed offline (no Pulumi CLI, AWS or Genesys); <values> and lines marked {MARK} are not")
+        add("invented: only a real preview can establish them.")
+    else:
+        add(
+            "Computed offline by the program itself under Pulumi's mock runtime: no Pulumi CLI, AWS or "
+            "Genesys"
+        )
+        add(f"was asked. Values in <angle brackets> and lines marked {MARK} are facts only a real")
+        add("preview can establish; they are not invented here.")
     add("")
     add(f"AWS account  {plan['account']['id']}, assumed from the targets' ARNs {MARK}")
     add(f"AWS region   {plan['region']}")
     add(f"Rule names   for Pulumi organisation {plan['organization']!r} (--organization to change)")
     add("")
+    return out
 
+
+def integration_block(plan: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    add = out.append
     integration = plan["integration"]
     if integration is not None and integration.get("managed"):
         out.extend(_managed(integration))
@@ -42,7 +68,12 @@ def render(plan: dict[str, Any]) -> str:
         add("  Event Filter must contain (Genesys forwards nothing else):")
         out.extend(f"    {topic}" for topic in integration["requiredTopics"])
         add("")
+    return out
 
+
+def queue_lines(plan: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    add = out.append
     routes = plan["routes"]
     enabled = sum(1 for r in routes if r["state"] == "ENABLED")
     add(f"Queues: {len(routes)} route(s), {enabled} enabled")
@@ -63,9 +94,15 @@ def render(plan: dict[str, Any]) -> str:
                 f"SourceArn {grant['sourceArn']}"
             )
         add(f"    topics    {', '.join(r['topics'])}")
-        add(f"    pattern   {_compact(r['eventPattern'])}")
+        out.extend(pattern_lines("    pattern   ", r["eventPattern"]))
     add("")
+    return out
 
+
+def shared_block(plan: dict[str, Any], *, full: bool) -> list[str]:
+    """The pieces every queue shares, and the settings every target carries."""
+    out: list[str] = []
+    add = out.append
     add("Shared")
     shared = plan["shared"]
     bus = plan["eventBus"]
@@ -95,8 +132,8 @@ def render(plan: dict[str, Any]) -> str:
         )
     if archive := shared.get("archive"):
         add(
-            f"  archive             {archive['name']}, {archive['retentionDays']} days, pattern "
-            f"{_compact(archive['eventPattern'])}"
+            f"  archive             {archive['name']}, {archive['retentionDays']} days' retention, pattern "
+            + (_compact(archive["eventPattern"]) if full else _cut(_compact(archive["eventPattern"]), 120))
         )
     else:
         add("  archive             none (archive: false): no replay")
@@ -106,11 +143,55 @@ def render(plan: dict[str, Any]) -> str:
         topic = alarms["topic"] if alarms["topicCreated"] else f"{alarms['topic']} (existing)"
         add(
             f"  alarm topic         {topic}"
-            + (f"; e-mail to {', '.join(alarms['email'])} (each confirms by mail)" if alarms["email"] else "")
+            + (f"; e-mail to {cut(alarms['email'], 5)} (each confirms by mail)" if alarms["email"] else "")
         )
     else:
         add("  alarms              none")
+    out.extend(delivery_lines(plan))
+    out.extend(tag_lines(plan["tags"], full=full))
     add("")
+    return out
+
+
+def delivery_lines(plan: dict[str, Any]) -> list[str]:
+    delivery = plan["shared"].get("delivery")
+    if not delivery:
+        return []
+    policy = delivery["retryPolicy"]
+    policies = policy if isinstance(policy, list) else [policy]
+    then = (
+        "then to the dead-letter queue"
+        if delivery["deadLetterQueueArn"]
+        else "then dropped (no dead-letter queue)"
+    )
+    return [f"  retry policy        {plan_delivery.retry_line(p)}; {then}" for p in policies]
+
+
+def tag_lines(tags: dict[str, Any], *, full: bool) -> list[str]:
+    if not tags["values"]:
+        return ["  tags                none (tags: not set)"]
+    pairs = [f"{k}={v}" for k, v in tags["values"].items()]
+    untagged = ", ".join(plan_delivery.short_type(t) for t in tags["untaggedTypes"]) or "none"
+    where = (
+        f"on {tags['taggedResources']} of {tags['awsResources']} AWS resources "
+        f"(these take no tags: {untagged})"
+    )
+    one_line = ", ".join(pairs)
+    if len(one_line) <= 80:
+        return [f"  tags                {one_line}, {where}"]
+    if len(one_line) <= 150:
+        return [f"  tags                {one_line}", f"                      {where}"]
+    if not full:
+        return [
+            f"  tags                {_cut(one_line, 150)} ({len(pairs)} tags; --full)",
+            f"                      {where}",
+        ]
+    return [f"  tags                {len(pairs)} tags, {where}:", *(f"    {pair}" for pair in pairs)]
+
+
+def resource_lines(plan: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    add = out.append
 
     add(f"Resources a first `pulumi up` registers: {plan['resourceTotal']}")
     for type_, count in plan["resources"].items():
@@ -119,7 +200,12 @@ def render(plan: dict[str, Any]) -> str:
     for token, count in plan["lookups"].items():
         add(f"  {count:4}  {token}")
     add("")
+    return out
 
+
+def closing(plan: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    add = out.append
     add(f"{MARK}: what the first real preview checks, and this plan cannot:")
     out.extend(f"  - {fact}" for fact in plan["verifiedAtPreview"])
     if plan["missingCredentials"]:
@@ -131,7 +217,27 @@ def render(plan: dict[str, Any]) -> str:
         add(f"warning: {warning}")
     add("")
     add('Next: connect it (README, "Set up Genesys Cloud"), then `make preview STACK=' + plan["stack"] + "`.")
-    return "\n".join(out)
+    return out
+
+
+def pattern_lines(lead: str, pattern: Any) -> list[str]:
+    """An event pattern on one line while it is short enough to read, else indented JSON: no line
+    of the plan grows with the pattern (2,048 characters at most)."""
+    compact = _compact(pattern)
+    if len(compact) <= PATTERN_ON_ONE_LINE:
+        return [f"{lead}{compact}"]
+    pad = " " * len(lead)
+    return [
+        lead.rstrip(),
+        *(pad + line for line in json.dumps(pattern, indent=2, sort_keys=True).splitlines()),
+    ]
+
+
+PATTERN_ON_ONE_LINE = 900
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _managed(integration: dict[str, Any]) -> list[str]:

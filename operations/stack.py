@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from settings import documents
 from settings.keys import LAMBDA_ARN_RE
 
 PULUMI_TIMEOUT_SECONDS = 120
@@ -145,22 +146,15 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _decoded(text: str, what: str) -> Any:
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise OperationError(f"{what} is nested too deeply to be stack outputs") from None
-
-
 def from_file(path: str) -> StackOutputs:
     try:
         text = Path(path).read_text()
     except OSError as e:
         raise OperationError(f"cannot read the outputs file {path}: {e.strerror}") from None
-    try:
-        raw = _decoded(text, path)
-    except ValueError as e:
-        raise OperationError(f"{path} is not JSON ({e}); save it with `pulumi stack output --json`") from None
+    try:  # within the bounds a stack file is read in: no traceback for a deep or huge file
+        raw = documents.load_json(text, path, "save it with `pulumi stack output --json`")
+    except documents.DocumentError as e:
+        raise OperationError(str(e)) from None
     return parse_outputs(raw, path)
 
 
@@ -181,9 +175,9 @@ def from_pulumi(stack: str) -> StackOutputs:
         reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise OperationError(f"pulumi could not read the outputs of stack {stack!r}: {reason}")
     try:
-        raw = _decoded(done.stdout, f"the outputs of stack {stack!r}")
-    except ValueError:
-        raise OperationError(f"pulumi printed no JSON for stack {stack!r}") from None
+        raw = documents.load_json(done.stdout, f"the outputs of stack {stack!r}", "run pulumi up")
+    except documents.DocumentError:
+        raise OperationError(f"pulumi printed no JSON (or too deep a one) for stack {stack!r}") from None
     return parse_outputs(raw, f"stack {stack}")
 
 

@@ -27,8 +27,41 @@ class Problem:
         elif self.hidden or looks_secret(self.key):
             shown = json.dumps(HIDDEN)
         else:
-            shown = json.dumps(_scrubbed(self.value), default=str)
+            shown = shown_json(_scrubbed(self.value))
         return f"{self.key} = {shown}: {self.message}"
+
+
+SHOWN_CHARACTERS = 300
+"""How much of a value a message shows: a 300-queue list is cut, not printed whole."""
+
+
+def shown_json(value: Any, limit: int = SHOWN_CHARACTERS) -> str:
+    """``value`` as JSON, cut to about ``limit`` characters: a long list or map shows its first
+    items and ``… and 296 more``, a long string its start and ``…``."""
+    text = json.dumps(value, default=str)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, Mapping | list | tuple):
+        items = (
+            [f"{json.dumps(str(k))}: {shown_json(v, limit // 2)}" for k, v in value.items()]
+            if isinstance(value, Mapping)
+            else [shown_json(v, limit // 2) for v in value]
+        )
+        kept: list[str] = []
+        for item in items:
+            if kept and sum(len(k) + 2 for k in kept) + len(item) > limit:
+                break
+            kept.append(item)
+        rest = f", … and {len(items) - len(kept)} more" if len(kept) < len(items) else ""
+        brackets = "{}" if isinstance(value, Mapping) else "[]"
+        return f"{brackets[0]}{', '.join(kept)}{rest}{brackets[1]}"
+    return f"{text[: limit - 2]}…{text[-1] if text.endswith(chr(34)) else ''}"
+
+
+def cut(items: Sequence[str], shown: int) -> str:
+    """``a, b, c … and 296 more``: a list that may be long, cut to ``shown`` items."""
+    head = ", ".join(items[:shown])
+    return head if len(items) <= shown else f"{head} … and {len(items) - shown} more"
 
 
 HIDDEN = "(hidden)"
@@ -108,7 +141,7 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
 
 def suggest(word: str, choices: Sequence[str]) -> str:
     match = closest(word, choices)
-    return f"did you mean {match!r}?" if match else f"known keys are {', '.join(choices)}"
+    return f"did you mean {match!r}?" if match else f"known keys are {cut(choices, 30)}"
 
 
 class Collector:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from settings.keys import PROJECT, PROJECT_KEYS, STRING_KEYS
 from settings.model import Settings
 from settings.parse import parse
-from settings.problems import Problem
+from settings.problems import Problem, cut
 
 
 def _short_key(key: str, project: str) -> str:
@@ -25,15 +25,17 @@ def decode_pulumi_config(raw: Mapping[str, str], project: str = PROJECT) -> dict
 
     Keys in the project namespace lose their prefix; other namespaces keep theirs.
     """
+    from settings import documents
+
     values: dict[str, Any] = {}
     for key, text in raw.items():
         short = _short_key(key, project)
         if key.partition(":")[0] not in (project, "genesys"):
             values[short] = text
             continue
-        try:
-            values[short] = json.loads(text)
-        except (TypeError, ValueError):
+        try:  # Pulumi's own YAML reader lets deep nesting through: bounded as a stack file is
+            values[short] = documents.load_json(text, key, "")
+        except (TypeError, documents.DocumentError):
             values[short] = text
         # A bare id or name that happens to parse as a number stays the string it was.
         if short in STRING_KEYS and not isinstance(values[short], str | dict):
@@ -56,7 +58,8 @@ def from_pulumi_config() -> Settings:
 
 
 class StackFileError(ValueError):
-    """A stack file cannot be read: missing, unreadable, or not YAML. The message is one line."""
+    """A stack file cannot be read: missing, unreadable, too large or deep, or not YAML. One line a
+    problem (each duplicate key is one)."""
 
 
 STACK_FILE_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
@@ -64,13 +67,16 @@ STACK_FILE_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt"
 
 def read_stack_file(path: str | Path) -> dict[str, Any]:
     """The stack file's document, or :class:`StackFileError` naming the file (and, for YAML, the
-    line and column)."""
-    import yaml
+    line and column). Read within bounds, duplicate keys refused (settings/documents.py)."""
+    from settings import documents
 
     try:
+        documents.refuse_size(Path(path).stat().st_size, str(path))  # before reading it into memory
         text = Path(path).read_text(encoding="utf-8")
+    except documents.DocumentError as e:
+        raise StackFileError(str(e)) from None
     except FileNotFoundError:
-        raise StackFileError(f"{path}: no such file") from None
+        raise StackFileError(missing_file_message(Path(path))) from None
     except UnicodeDecodeError:
         raise StackFileError(
             f"{path}: not UTF-8 text; save it as UTF-8 (Pulumi reads stack files as UTF-8)"
@@ -78,18 +84,34 @@ def read_stack_file(path: str | Path) -> dict[str, Any]:
     except OSError as e:
         raise StackFileError(f"{path}: cannot be read ({e.strerror})") from None
     try:
-        doc = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise StackFileError(f"{where}: not valid YAML: {e.problem}") from None
-    except yaml.YAMLError as e:
-        raise StackFileError(f"{path}: not valid YAML: {e}") from None
+        doc = documents.load_yaml(text, str(path))
+    except documents.DocumentError as e:
+        raise StackFileError(str(e)) from None
     if doc is None:
         return {}
     if not isinstance(doc, Mapping) or not isinstance(doc.get("config", {}) or {}, Mapping):
         raise StackFileError(f"{path}: a stack file is a map with a `config:` map of keys")
     return dict(doc)
+
+
+STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<stack>[^.]+)\.ya?ml$")
+
+
+def missing_file_message(path: Path) -> str:
+    """What exists instead, and how to start the stack."""
+    folder = path.parent
+    found = sorted(p.name for p in folder.glob("Pulumi.*.y*ml") if STACK_FILE_RE.match(p.name))
+    where = "here" if str(folder) in ("", ".") else f"in {folder}"
+    match = STACK_FILE_RE.match(path.name)
+    stack = match.group("stack") if match else "<stack>"
+    start = (
+        f"start it by copying one (cp {found[0]} {path.name}) and editing its values, or with "
+        f'`pulumi stack init {stack}` and `pulumi config set` (README, "Working with stacks")'
+        if found
+        else f"start one with `pulumi stack init {stack}`, or copy Pulumi.dev.yaml from the repository"
+    )
+    existing = f"the stack files {where} are {cut(found, 10)}" if found else f"there is no stack file {where}"
+    return f"{path}: no such file; {existing}; {start}"
 
 
 def misplaced_keys(doc: Mapping[str, Any], project: str = PROJECT) -> list[Problem]:

@@ -86,8 +86,9 @@ def test_the_lock_pins_every_package_with_hashes_and_lists_every_dependency():
 def test_make_and_pulumi_install_the_lock_file():
     makefile = (ROOT / "Makefile").read_text()
     installs = [line.strip() for line in makefile.splitlines() if "pip install" in line]
+    # Silent (@) and to stderr (>&2): `make plan PLAN_OPTIONS=--json` is JSON alone on a fresh clone.
     assert installs == [
-        "$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps -r requirements.txt"
+        "@$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps -r requirements.txt >&2"
     ]
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     # Pulumi's pip toolchain creates `virtualenv` when it is missing and installs requirements.txt

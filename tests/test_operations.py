@@ -330,7 +330,7 @@ def malformed(**changes):
         ("dead-letters", malformed(deadLetterQueueUrl=["x"]), "deadLetterQueueUrl list is not text"),
         ("dead-letters", malformed(routes__care__targetArn="*"), 'targetArn "*" is not a Lambda'),
         ("dead-letters", malformed(routes__care__queueName={"a": 1}), "queueName dict is not text"),
-        ("dead-letters", '{"routes": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        ("dead-letters", '{"routes": ' + "[" * 100_000 + "]" * 100_000 + "}", "nests more than"),
         ("replay", malformed(routes__care__enabled="false"), 'enabled "false" is not true or false'),
     ],
 )

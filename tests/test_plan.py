@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from commands import run, run_as_written
+from commands import fresh_clone, plain_shell, project_venv, run, run_as_written
 from components import naming, patterns
 from mockrun import ROOT, base_config, run_program
 from operations import cli
@@ -41,6 +41,13 @@ def stack_file(tmp_path: Path, stack: str, config: dict) -> Path:
     path = tmp_path / f"Pulumi.{stack}.yaml"
     path.write_text(yaml.safe_dump({"config": config}))
     return path
+
+
+def one_queue_stack(tmp_path: Path, **keys: object) -> Path:
+    """Stack dev with queue CARE on FUNCTION in eu-west-1, and ``keys`` of the project."""
+    config: dict[str, object] = {"aws:region": "eu-west-1", "genesys-queue-events:target": FUNCTION}
+    config.update({f"genesys-queue-events:{k}": v for k, v in {"queues": [CARE], **keys}.items()})
+    return stack_file(tmp_path, "dev", config)
 
 
 def test_the_dev_stack_plan_shows_each_queue_the_shared_pieces_and_the_event_filter(capsys):
@@ -158,25 +165,22 @@ def test_a_stack_of_queues_by_name_past_the_invoke_budget(tmp_path, capsys):
         patterns.topics_of(patterns.CONVERSATION_END_PRESET)
     )
     assert stack["account"] == {"id": "123456789012", "assumed": True}
-    assert "the ids of the queues given by name: " + ", ".join(names) in stack["verifiedAtPreview"]
+    # The list is cut (every queue is under "routes"): no line grows with the stack.
+    assert (
+        "the ids of the queues given by name: " + ", ".join(names[:5]) + " … and 20 more"
+        in stack["verifiedAtPreview"]
+    )
 
-    text = plan(capsys, str(path))
+    # Above 20 queues the text plan is the summary unless --full asks for each queue.
+    assert "summary of 25 queue(s) by target function (--full for each)" in plan(capsys, str(path))
+    text = plan(capsys, str(path), "--full")
     assert text.count("(by name)\n    id        <queue id of ") == 25
     assert "archive             none (archive: false): no replay" in text
     assert "alarms              none" in text
 
 
 def test_an_existing_bus_is_named_and_not_created(tmp_path, capsys):
-    path = stack_file(
-        tmp_path,
-        "dev",
-        {
-            "aws:region": "eu-west-1",
-            "genesys-queue-events:target": FUNCTION,
-            "genesys-queue-events:queues": [CARE],
-            "genesys-queue-events:eventBus": "aws.partner/genesys.com/cloud/org/existing",
-        },
-    )
+    path = one_queue_stack(tmp_path, eventBus="aws.partner/genesys.com/cloud/org/existing")
     stack = json.loads(plan(capsys, str(path), "--json"))
     assert stack["eventBus"] == {"name": "aws.partner/genesys.com/cloud/org/existing", "created": False}
     assert "aws:cloudwatch/eventBus:EventBus" not in stack["resources"]
@@ -206,7 +210,10 @@ def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
             "      target: arn:aws:lambda:eu-west-1:210987654321:function:b\n",
             re.escape("is in account 210987654321, but target is in account 123456789012"),
         ),
-        ("config:\n  aws:region: [eu-west-1\n", r"line 3\b.*column 1\b|:3:1\b"),
+        (
+            "config:\n  aws:region: [eu-west-1\n",
+            r":2:15: not valid YAML: .*Hint: a value starting with \{ or \[",
+        ),
     ],
     ids=["settings", "target-accounts", "yaml"],
 )
@@ -228,7 +235,11 @@ def test_a_mistake_is_the_settings_message_and_exit_1_never_a_traceback(tmp_path
 
 def test_a_missing_or_misnamed_file_is_one_line(tmp_path):
     for name, expected in (
-        ("Pulumi.nope.yaml", "error: Pulumi.nope.yaml: no such file\n"),
+        (
+            "Pulumi.nope.yaml",
+            "error: Pulumi.nope.yaml: no such file; there is no stack file here; start one with "
+            "`pulumi stack init nope`, or copy Pulumi.dev.yaml from the repository\n",
+        ),
         (
             "stack.yaml",
             "error: stack.yaml: a stack file is named Pulumi.<stack>.yaml (for example Pulumi.dev.yaml)\n",
@@ -256,13 +267,15 @@ def make_env(**extra: str) -> dict[str, str]:
     return {**env, "VENV": sys.prefix, **extra}
 
 
-def test_the_readme_newcomer_commands_run_as_written():
-    if not (Path(sys.prefix) / "bin" / ".installed").exists():
+def test_the_readme_newcomer_commands_run_as_written(tmp_path):
+    venv = project_venv()
+    if venv is None or not (venv / "bin" / ".installed").exists():
         pytest.skip("the tests run outside the Makefile's virtualenv (run them with `make test`)")
+    clone = fresh_clone(tmp_path, ROOT, venv=venv)
     commands = newcomer_commands()
     assert commands[0] == "make plan STACK=dev"
     for command in commands:
-        done = run_as_written(command, shlex.split(command), cwd=ROOT, env=make_env(), timeout=300)
+        done = run_as_written(command, shlex.split(command), cwd=clone, env=plain_shell(), timeout=300)
         print(f"$ {command}\n{done.stdout[:2000]}")
         if command == "make plan STACK=dev":
             assert f"rule      {PREFIX}billing  ENABLED" in done.stdout
@@ -293,3 +306,116 @@ def test_make_preview_without_the_pulumi_cli_says_what_it_is_before_installing_a
         assert "https://www.pulumi.com/docs/iac/download-install/" in message
         assert "make plan STACK=dev" in message
         assert not venv.exists()  # nothing was installed first
+
+
+def test_the_plan_shows_tags_retry_policy_archive_retention_and_dead_letter_delivery(capsys):
+    """What a reviewer must confirm offline, from what the program registers (Pulumi.dev.yaml:
+    retry 7200 s / 24 attempts, archive 7 days, tags team and environment)."""
+    stack = json.loads(plan(capsys, str(ROOT / "Pulumi.dev.yaml"), "--json"))
+    dead_letters = "arn:aws:sqs:eu-west-1:123456789012:routing-dead-letters-<random>"
+    assert stack["shared"]["delivery"] == {
+        "targets": 3,
+        "retryPolicy": {"maximumEventAgeSeconds": 7200, "maximumRetryAttempts": 24},
+        "deadLetterQueueArn": dead_letters,
+    }
+    assert stack["shared"]["archive"]["retentionDays"] == 7
+    assert stack["shared"]["deadLetterQueue"]["retentionDays"] == 14
+    assert stack["tags"]["values"] == {"team": "contact-centre", "environment": "dev"}
+    # Rules, the bus, the queue, the topic and the alarms carry them; targets, permissions, the queue
+    # policy, the archive and the subscription take none (no `tags` argument in pulumi-aws).
+    assert (stack["tags"]["taggedResources"], stack["tags"]["awsResources"]) == (8, 17)
+    assert stack["tags"]["untaggedTypes"] == [
+        "aws:cloudwatch/eventArchive:EventArchive",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "aws:lambda/permission:Permission",
+        "aws:sns/topicSubscription:TopicSubscription",
+        "aws:sqs/queuePolicy:QueuePolicy",
+    ]
+
+    text = plan(capsys, str(ROOT / "Pulumi.dev.yaml"))
+    assert (
+        "  retry policy        each target retries an event for up to 7200 s (2 h) and 24 attempts; "
+        "then to the dead-letter queue"
+    ) in text
+    assert "  archive             routing-archive-<random>, 7 days' retention" in text
+    assert "  tags                team=contact-centre, environment=dev, on 8 of 17 AWS resources" in text
+
+
+def test_without_a_dead_letter_queue_the_plan_says_failed_events_are_dropped(tmp_path, capsys):
+    path = one_queue_stack(
+        tmp_path, deadLetterQueue=False, retry={"maximumEventAgeSeconds": 90, "maximumRetryAttempts": 0}
+    )
+    text = plan(capsys, str(path))
+    assert (
+        "retries an event for up to 90 s (90 s) and 0 attempts; then dropped (no dead-letter queue)" in text
+    )
+    assert "tags                none (tags: not set)" in text
+    assert json.loads(plan(capsys, str(path), "--json"))["shared"]["delivery"]["deadLetterQueueArn"] is None
+
+
+def large_stack(tmp_path: Path, queues: int) -> Path:
+    """A contact centre's stack at its worst for line lengths: every queue by a long name on a
+    function of its own, the most tags EventBridge allows at their longest, many alarm addresses."""
+    return stack_file(
+        tmp_path,
+        "contact-centre",
+        {
+            "aws:region": "eu-west-1",
+            "genesys-queue-events:queues": [
+                {"name": f"Customer Care Escalations {i:04} EMEA", "target": f"{FUNCTION}-{i:04}"}
+                for i in range(queues)
+            ],
+            "genesys-queue-events:rulesPerBusQuota": 2000,
+            "genesys-queue-events:tags": {f"tag-{i:02}-" + "k" * 120: "v" * 256 for i in range(50)},
+            "genesys-queue-events:alarms": {"email": [f"oncall-{i:02}@example.com" for i in range(30)]},
+        },
+    )
+
+
+def test_a_300_queue_stack_reads_as_a_summary_of_at_most_60_short_lines(tmp_path, capsys):
+    path = large_stack(tmp_path, 300)
+    summary = plan(capsys, str(path)).splitlines()  # the default above 20 queues
+    assert summary == plan(capsys, str(path), "--summary").splitlines()
+    print("\n".join(summary))
+    assert len(summary) <= 60 and max(map(len, summary)) <= 300
+    text = "\n".join(summary)
+    assert "Queues: 300 route(s), 300 enabled, 0 disabled, to 300 target function(s)" in text
+    assert (
+        "  … and 297 more target function(s) with 297 queue(s), 297 enabled; invoke per-rule for 297" in text
+    )
+    assert "Resources a first `pulumi up` registers: " in text and "300 EventRule" in text
+    assert "… and 295 more" in text  # the queues given by name, in the preview's facts
+
+    # The full view stays available, and no line of any view passes 1,000 characters.
+    full = plan(capsys, str(path), "--full").splitlines()
+    assert sum(1 for line in full if line.startswith("    rule      ")) == 300
+    as_json = plan(capsys, str(path), "--json")
+    assert len(json.loads(as_json)["routes"]) == 300
+    for view in (full, as_json.splitlines()):
+        assert max(map(len, view)) <= 1000
+
+
+def test_the_summary_groups_queues_by_function_with_their_grant_and_topics(capsys):
+    stack = json.loads(plan(capsys, str(ROOT / "Pulumi.dev.yaml"), "--json", "--summary"))
+    assert "routes" not in stack
+    live, billing = stack["summary"]
+    assert live["target"] == f"{FUNCTION}:live" and billing["target"].endswith("function:billing-wrapup")
+    assert (live["queues"], live["enabled"], live["disabled"]) == (
+        [CARE, "Sales Overflow"],
+        1,
+        ["Sales Overflow"],
+    )
+    assert live["invokeGrant"] == {"mode": "per-rule", "statements": 2}
+    assert billing["topics"] == [
+        {
+            "topics": [
+                "v2.detail.events.conversation.{id}.acw",
+                "v2.detail.events.conversation.{id}.user.end",
+            ],
+            "queues": 1,
+        }
+    ]
+    text = plan(capsys, str(ROOT / "Pulumi.dev.yaml"), "--summary")
+    assert f"  {FUNCTION}:live {MARK}: 2 queue(s), 1 enabled" in text
+    assert "    topics    acw, user.end (1)" in text
+    assert f"    queues    {CARE}, Sales Overflow; disabled: Sales Overflow" in text

@@ -1,22 +1,22 @@
 """The README's runbook ("a Lambda was down from 14:00 to 16:00"), run as written.
 
-Every command of the ``sh`` blocks in that section runs in its own process, in order, against
+Every command of the ``sh`` blocks in that section runs as written (``.venv/bin/python -m operations
+…``, from a fresh clone's root, in a plain shell), in its own process, in order, against
 AWS on loopback (moto's server behind tests/aws_endpoint.py, through AWS_ENDPOINT_URL), on a
 stack whose Billing function failed between 14:00 and 16:00: dead letters shaped as EventBridge
-writes them, and an archive. Only the interpreter is swapped for this test's own.
+writes them, and an archive.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
-import sys
 
 import boto3
+import pytest
 
-from commands import run_as_written
+from commands import fresh_clone, plain_shell, project_venv, run_as_written
 from conftest import send_dead_letters
 from deployed_stack import deploy, queue_depth
 from mockrun import FUNCTION, QUEUES_BY_NAME, REGION, ROOT, base_config, run_program
@@ -38,12 +38,16 @@ def runbook_commands() -> list[str]:
 def test_the_runbook_has_the_three_commands_an_operator_needs():
     commands = runbook_commands()
     assert [shlex.split(c)[3] for c in commands] == ["dead-letters", "dead-letters", "replay"]
-    assert all(c.startswith("python -m operations ") for c in commands)
+    assert all(c.startswith(".venv/bin/python -m operations ") for c in commands)
 
 
 def test_the_runbook_commands_run_as_written(aws_endpoint, aws_environment, tmp_path):
+    venv = project_venv()
+    if venv is None:
+        pytest.skip("the tests run outside a virtualenv (run them with `make test`)")
+    clone = fresh_clone(tmp_path, ROOT, venv=venv)  # "run from this directory"
     outputs = deploy(run_program(base_config()))
-    (tmp_path / "stack-outputs.json").write_text(json.dumps(outputs))
+    (clone / "stack-outputs.json").write_text(json.dumps(outputs))
     billing = outputs["routes"][BILLING]
     send_dead_letters(  # Billing's function was gone: NO_RESOURCE, straight to the queue
         outputs,
@@ -55,12 +59,9 @@ def test_the_runbook_commands_run_as_written(aws_endpoint, aws_environment, tmp_
     # another queue's trouble, which the Billing redrive must leave alone
     send_dead_letters(outputs, CARE, ["care-0"], code="NO_PERMISSIONS", message="not authorized")
 
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
     printed = []
     for command in runbook_commands():
-        argv = shlex.split(command)
-        assert argv[:3] == ["python", "-m", "operations"], command
-        done = run_as_written(command, [sys.executable, *argv[1:]], cwd=tmp_path, env=env, timeout=120)
+        done = run_as_written(command, shlex.split(command), cwd=clone, env=plain_shell(), timeout=120)
         printed.append(done.stdout)
         print(f"$ {command}\n{done.stdout}{done.stderr}")
 

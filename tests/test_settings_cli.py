@@ -49,7 +49,8 @@ def test_a_yaml_error_names_the_file_line_and_column_in_one_line(tmp_path):
     result = settings_cli(path)
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith(f"{path}:8:") and "not valid YAML" in line
+    # Where the bracket that is never closed opens, not the end of the file where PyYAML noticed.
+    assert line.startswith(f"{path}:7:37:") and "not valid YAML" in line
 
 
 def test_a_missing_file_is_said_and_the_others_are_still_checked(tmp_path):
