@@ -57,7 +57,8 @@ def test_the_listener_sees_where_requests_connects_and_what_it_sends(listener):
 def test_python_m_settings_refuses_a_login_url_that_requests_reads_as_another_host(tmp_path):
     stack = tmp_path / "Pulumi.probe.yaml"
     text = (ROOT / "Pulumi.dev.yaml").read_text().rstrip("\n")
-    stack.write_text(f"{text}\n  genesys:region: eu-west-1\n  genesys:loginUrl: {HOSTILE_LOGIN}\n")
+    assert "genesys:region: eu-west-1" in text  # the hostile host looks like the region's domain
+    stack.write_text(f"{text}\n  genesys:loginUrl: {HOSTILE_LOGIN}\n")
     environ = {k: v for k, v in os.environ.items() if k != ALLOW_CUSTOM_ENDPOINTS}
     done = run([sys.executable, "-m", "settings", str(stack)], cwd=ROOT, env=environ)
     assert done.returncode == 1, done.stdout
