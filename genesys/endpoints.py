@@ -27,9 +27,6 @@ from collections.abc import Mapping
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from urllib3.exceptions import LocationParseError
-from urllib3.util import parse_url
-
 ALLOW_CUSTOM_ENDPOINTS = "GENESYS_ALLOW_CUSTOM_ENDPOINTS"
 """The environment variable that opts in to endpoints outside the region's own hosts."""
 
@@ -80,6 +77,11 @@ def origin_of(url: str) -> Origin:
             "must not carry a user name, a backslash or a %-escape in its host part; "
             f"use a plain host such as {EXAMPLE}"
         )
+    # Imported here: the settings package (and so `python -m settings` on a bare Python, which
+    # must say how to set up rather than fail) imports this module.
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url
+
     try:
         parts = parse_url(url)
         port = parts.port
