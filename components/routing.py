@@ -102,16 +102,22 @@ class QueueEventRouting(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags) or None
 
+        # What holds undelivered events outlives `pulumi destroy` and any replacement: Pulumi
+        # forgets it, AWS keeps it (README, "Deleting on purpose").
+        keep = pulumi.ResourceOptions(parent=self, retain_on_delete=args.retain_undelivered)
         if args.create_event_bus:
             # A partner bus must carry the source's exact name; events to a source with no
-            # associated bus are dropped.
+            # associated bus are dropped. A kept archive keeps its managed rule on the bus, and
+            # EventBridge refuses to delete a bus that has rules: the bus is kept with it, or
+            # `pulumi destroy` would stop at the bus.
+            keeps_archive = args.retain_undelivered and args.archive_retention_days is not None
             bus = aws.cloudwatch.EventBus(
                 f"{name}-partner-bus",
                 name=args.event_bus_name,
                 event_source_name=args.event_bus_name,
                 description=args.bus_description,
                 tags=tags,
-                opts=child,
+                opts=keep if keeps_archive else child,
             )
             bus_name: pulumi.Output[str] = bus.name
             bus_arn: pulumi.Output[str] = bus.arn
@@ -121,9 +127,6 @@ class QueueEventRouting(pulumi.ComponentResource):
                 name=bus_name, opts=pulumi.InvokeOutputOptions(parent=self)
             ).arn
 
-        # What holds undelivered events outlives `pulumi destroy` and any replacement: Pulumi
-        # forgets it, AWS keeps it (README, "Deleting on purpose").
-        keep = pulumi.ResourceOptions(parent=self, retain_on_delete=args.retain_undelivered)
         dlq = None
         if args.dead_letter_queue:
             dlq = aws.sqs.Queue(
@@ -159,7 +162,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                 pattern = _stack_rules_pattern(bus_name, holder, args.rule_name_prefix)
                 shared_id = naming.shared_statement_id(args.rule_name_prefix)
                 shared_grants[holder] = aws.lambda_.Permission(
-                    f"{name}-invoke-{holder.name}",
+                    shared_permission_name(name, holder),
                     statement_id=pattern.apply(functools.partial(naming.statement_id, shared_id)),
                     action="lambda:InvokeFunction",
                     function=function_arns[holder],
@@ -281,10 +284,20 @@ class QueueEventRouting(pulumi.ComponentResource):
         )
 
 
+def shared_permission_name(component: str, holder: PolicyHolder) -> str:
+    """The logical name of a function's (or alias's) one statement for all of this stack's rules."""
+    return f"{component}-invoke-{holder.name}"
+
+
 def per_queue_permission_name(component: str, slug: str, holder: PolicyHolder) -> str:
     """The logical name of a queue's own invoke permission: the queue and the function (or
     alias) it grants, so that a permission is never replaced, only created and deleted."""
-    return f"{component}-{slug}-{holder.name}"
+    name = f"{component}-{slug}-{holder.name}"
+    if name == shared_permission_name(component, holder):
+        # A queue named "Invoke" would take the shared permission's name, and crossing the budget
+        # would then replace one by the other, delete-first. A slug never holds "--".
+        return f"{component}-{slug}--{holder.name}"
+    return name
 
 
 def _once_confirmed(confirmed: pulumi.Input[str], value: str) -> pulumi.Output[str]:

@@ -133,9 +133,14 @@ def render(change: dict[str, Any]) -> str:
             lines.append(f"  {op:<7} {step.type.rsplit(':', 1)[-1]:<17} {step.name}{why}{first}")
         if len(picked) > LISTED_PER_STEP:
             lines.append(f"  {op:<7} … and {len(picked) - LISTED_PER_STEP} more")
-    if change["windows"]:
-        lines.append('delivery gaps while `pulumi up` runs (README, "What `pulumi up` does, in order"):')
-        lines += [f"  ! {w}" for w in change["windows"]]
+    if windows := change["windows"]:
+        lines.append(
+            f"delivery gaps while `pulumi up` runs: {len(windows)} "
+            '(README, "What `pulumi up` does, in order"):'
+        )
+        lines += [f"  ! {w}" for w in windows[:LISTED_PER_STEP]]
+        if len(windows) > LISTED_PER_STEP:
+            lines.append(f"  ! … and {len(windows) - LISTED_PER_STEP} more")
     return "\n".join(lines)
 
 

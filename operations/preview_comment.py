@@ -27,8 +27,9 @@ def compose(stack: str, summary: str, limit: int = COMMENT_MAX) -> str:
     text = summary.rstrip("\n")
     head = f"{marker(stack)}\n### `{stack}`: what this pull request changes, per queue\n\n"
     tail = (
-        "\n\nOffline, from the stack files (`python -m operations diff`); the `pulumi preview` of the "
-        "same stack follows in the next comment.\n"
+        "\n\nOffline, from the stack files, both run by this branch's program (`python -m operations "
+        "diff`): a change of the program itself shows only in the `pulumi preview` of the same stack, "
+        "in the next comment.\n"
     )
 
     def note(lines: int) -> str:

@@ -20,6 +20,7 @@ replacements, are deleted at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -190,9 +191,32 @@ def steps(base: Iterable[Resource], head: Iterable[Resource]) -> list[Step]:
             out.append(Step("replace", *key, changed, delete_first=first))
         else:
             out.append(Step("update", *key, changed))
+    out = _dependents_deleted_first(out, news)
     out.extend(Step("delete", *key) for key in olds if key not in news)
     # The engine runs independent steps in any order: list them in one that does not vary.
     return sorted(out, key=lambda s: (OPS.index(s.op), s.type, s.name))
+
+
+def _dependents_deleted_first(out: list[Step], news: Mapping[tuple[str, str], Resource]) -> list[Step]:
+    """The engine deletes a delete-first replacement's dependents that are replaced too before it
+    deletes the resource itself, so their replacements are delete-first as well (pulumi/pulumi
+    pkg/resource/deploy/step_generator.go, ``calculateDependentReplacements``; its
+    tests/integration/delete_before_create). The engine asks the provider whether a dependent would
+    be replaced; here, a dependent that this verdict replaces."""
+    first = {(s.type, s.name) for s in out if s.op == "replace" and s.delete_first}
+    replaced = {(s.type, s.name): s for s in out if s.op == "replace" and not s.delete_first}
+    grew = True
+    while grew:
+        grew = False
+        for key in list(replaced):
+            if news[key].depends_on & first:
+                first.add(key)
+                del replaced[key]
+                grew = True
+    return [
+        dataclasses.replace(s, delete_first=True) if s.op == "replace" and (s.type, s.name) in first else s
+        for s in out
+    ]
 
 
 def counts(verdict: Iterable[Step]) -> dict[str, int]:

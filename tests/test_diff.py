@@ -155,3 +155,17 @@ def test_make_diff_compares_the_stack_file_with_a_git_ref():
     assert set(json.loads(done.stdout)) == {"queues", "resources"}
     missing = run(["make", "diff", "STACK=dev"], cwd=ROOT, env=make_env(), timeout=60)
     assert missing.returncode != 0 and "make diff STACK=dev BASE=main" in missing.stderr
+
+
+def test_a_bus_move_of_a_300_queue_stack_names_its_gaps_in_a_screenful(tmp_path, capsys):
+    # Every rule of a moved stack is replaced delete-first, and its functions' shared permission
+    # (its source ARN names the bus): 301 gaps, counted whole,
+    # listed no longer than the resources are.
+    ids = [f"{i:08x}-aaaa-4bbb-8ccc-{i:012x}" for i in range(300)]
+    base = edited(**{QUEUES: ids, "genesys-queue-events:rulesPerBusQuota": 400})
+    head = dict(base, **{"genesys-queue-events:eventBus": "contact-centre-bus"})
+    lines = diff(capsys, *stack_files(tmp_path, base, head)).splitlines()
+    gaps = lines.index(next(line for line in lines if line.startswith("delivery gaps")))
+    assert lines[gaps].startswith("delivery gaps while `pulumi up` runs: 301 ")
+    assert len(lines) - gaps - 1 == 13 and lines[-1] == "  ! … and 289 more"
+    assert len(lines) < 80

@@ -19,8 +19,11 @@ def test_a_small_summary_is_posted_whole_under_the_stacks_marker():
         "<!-- genesys-queue-events queues: dev -->\n"
         "### `dev`: what this pull request changes, per queue\n\n"
         "```\nqueues: 1 added\n  + Claims  \n```\n\n"
-        "Offline, from the stack files (`python -m operations diff`); the `pulumi preview` of the "
-        "same stack follows in the next comment.\n"
+        # Both files run by the branch's program: a reviewer must not read "0 to replace" as the
+        # verdict on a change of the program itself.
+        "Offline, from the stack files, both run by this branch's program (`python -m operations "
+        "diff`): a change of the program itself shows only in the `pulumi preview` of the same stack, "
+        "in the next comment.\n"
     )
 
 

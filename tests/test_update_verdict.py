@@ -179,19 +179,28 @@ def test_moving_the_stack_to_an_existing_bus_replaces_its_rules_delete_first():
     # bridge deletes it before it creates it on the other bus (README, "What `pulumi up` does").
     steps, windows = edit(BASE, dict(BASE, eventBus="contact-centre-bus"))
     replaced = {(s.type, s.delete_first) for s in steps if s.op == "replace"}
-    assert (verdict.RULE, True) in replaced and (verdict.TARGET, False) in replaced
-    assert all("replaced delete-first" in w for w in windows)
+    # Its target goes first (the engine deletes a delete-first replacement's replaced dependents
+    # before it), so the queue is unrouted from then until its new target exists.
+    assert {(t, d) for t, d in replaced if t in ROUTE_TYPES} == {
+        (verdict.RULE, True),
+        (verdict.TARGET, True),
+        (verdict.PERMISSION, True),
+    }
+    # The gap is named, rule by rule (operations diff prints these under "delivery gaps").
+    assert windows and all("replaced delete-first" in w for w in windows)
+    assert any(w.startswith(f"routing-{CARE}: replaced delete-first") for w in windows)
     # The archive is replaced create-first, and AWS keeps the old one (keepUndelivered).
     archive = next(s for s in steps if s.type == "aws:cloudwatch/eventArchive:EventArchive")
     assert (archive.op, archive.delete_first) == ("replace", False)
 
 
 def test_what_holds_undelivered_events_is_kept_when_pulumi_deletes_it():
-    assert {"routing-dead-letters", "routing-archive"} <= run_program(BASE).retained
-    assert (
-        not {"routing-dead-letters", "routing-archive"}
-        & run_program(dict(BASE, keepUndelivered=False)).retained
-    )
+    # The partner bus too: EventBridge deletes no bus that still has rules, and a kept archive
+    # keeps its managed rule on it, so `pulumi destroy` would stop at the bus.
+    kept = {"routing-dead-letters", "routing-archive", "routing-partner-bus"}
+    assert run_program(BASE).retained == kept
+    assert not kept & run_program(dict(BASE, keepUndelivered=False)).retained
+    assert run_program(dict(BASE, archive=False)).retained == {"routing-dead-letters"}
 
 
 def test_upgrading_from_permissions_named_by_the_queue_alone_changes_nothing():
@@ -205,3 +214,18 @@ def test_upgrading_from_permissions_named_by_the_queue_alone_changes_nothing():
     ]
     assert {r.name for r in before if r.type == verdict.PERMISSION} >= {f"routing-{CARE}"}
     assert verdict.steps(before, after) == []
+
+
+@pytest.mark.parametrize("direction", ["upwards", "downwards"])
+def test_a_queue_named_invoke_crosses_the_budget_without_a_replacement(direction):
+    # routing-<queue>-<function> for a queue named "Invoke" is routing-invoke-<function>: the
+    # name of the function's shared permission. Crossing the budget must not turn one into the
+    # other (a delete-first replacement), whichever way it goes.
+    def with_invoke(count):
+        config = many(count)
+        return dict(config, queues=[{"name": "Invoke"}, *config["queues"][1:]])
+
+    small, large = with_invoke(19), with_invoke(20)
+    steps, windows = edit(small, large) if direction == "upwards" else edit(large, small)
+    assert not [s for s in steps if s.op == "replace"]
+    assert windows == []

@@ -57,9 +57,27 @@ def test_a_force_new_change_with_the_name_left_to_pulumi_replaces_create_first()
     assert (step.op, step.delete_first) == ("replace", False)
 
 
-def test_a_target_is_never_replaced_delete_first():
+def test_a_target_replaced_on_its_own_is_replaced_create_first():
     (step,) = verdict.steps([target()], [target(bus="other")])
     assert (step.op, step.delete_first) == ("replace", False)
+
+
+def test_a_replaced_dependent_of_a_delete_first_replacement_is_deleted_first_too():
+    # The engine deletes the dependents it must replace before the resource they depend on
+    # (calculateDependentReplacements): a rule cannot go while its target is still on it.
+    moved = Resource(TARGET, "t", {**target(bus="other").inputs}, {}, frozenset({(RULE, "r")}))
+    unmoved = Resource(TARGET, "t", {**target().inputs, "arn": FN + "2"}, {}, frozenset({(RULE, "r")}))
+    steps = verdict.steps([rule(), target()], [rule(bus="other"), moved])
+    assert {(s.type, s.op, s.delete_first) for s in steps} == {
+        (RULE, "replace", True),
+        (TARGET, "replace", True),
+    }
+    # A dependent that is only updated stays an update.
+    steps = verdict.steps([rule(), target()], [rule(bus="other"), unmoved])
+    assert {(s.type, s.op, s.delete_first) for s in steps} == {
+        (RULE, "replace", True),
+        (TARGET, "update", False),
+    }
 
 
 def test_types_outside_the_table_have_no_step():
