@@ -76,7 +76,8 @@ class GenesysClient:
         bounds: RetryBounds | None = None,
     ) -> None:
         check_endpoints(endpoints)
-        self._origins = {allowed.origin(endpoints.login_url), allowed.origin(endpoints.api_url)}
+        self._api_origin = allowed.origin_of(endpoints.api_url)
+        self._origins = {allowed.origin_of(endpoints.login_url), self._api_origin}
         self.endpoints = endpoints
         self.bounds = bounds or RetryBounds()
         self._credentials = _Credentials(client_id, client_secret)
@@ -129,12 +130,13 @@ class GenesysClient:
 
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         path = urlsplit(url).path
-        if allowed.origin(url) not in self._origins:
-            # A nextUri (or any URL) on another host would carry the bearer token there.
-            raise GenesysError(
-                f"{method} {path}: Genesys pointed this client at {allowed.shown(url)}, which is not "
-                f"its own origin ({self.endpoints.api_url}); not followed, and no credential was sent"
-            )
+        try:
+            origin = allowed.origin_of(url)
+        except allowed.EndpointRefused:
+            origin = None
+        if origin not in self._origins:
+            # Last line of defence: whatever the URL, no credential leaves for another origin.
+            raise self._not_followed(method, path, url)
         timeout = (self.bounds.connect_timeout, self.bounds.read_timeout)
         try:
             # No redirects: one could lead the token (or, from the login host, the secret's
@@ -157,12 +159,34 @@ class GenesysClient:
 
     def get(self, path: str, params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None) -> Any:
         """GET an API path (``/api/v2/...``) and return its JSON body."""
-        url = path if path.startswith("http") else f"{self.endpoints.api_url}{path}"
+        url = self.api_url_of(path)
         response = self._send("GET", url, params=params, headers=self.auth_header())
         if response.status_code == 401:
             # The token may have been revoked or expired early: one fresh token, one more try.
             response = self._send("GET", url, params=params, headers=self.auth_header(refresh=True))
         return self.checked_json(response, "GET", urlsplit(url).path)
+
+    def api_url_of(self, path: str) -> str:
+        """The URL to GET for an API path or a ``nextUri``: a relative ``/api/v2/...`` path is
+        joined to the configured API URL; an absolute URL is followed only when the HTTP library
+        would connect to the API's own origin (:func:`genesys.endpoints.origin_of`). Anything
+        else would carry the bearer token elsewhere and is refused before a request is made.
+        Also for the writes (genesys.integration_writes), which send on a session of their own."""
+        if path.startswith("/api/v2/") and not allowed.UNSAFE_ANYWHERE.search(path):
+            return f"{self.endpoints.api_url}{path}"
+        try:
+            same_origin = allowed.origin_of(path) == self._api_origin
+        except allowed.EndpointRefused:
+            same_origin = False
+        if not same_origin:
+            raise self._not_followed("GET", urlsplit(path).path, path)
+        return path
+
+    def _not_followed(self, method: str, path: str, url: str) -> GenesysError:
+        return GenesysError(
+            f"{method} {path}: Genesys pointed this client at {allowed.shown(url)}, which is not "
+            f"its own origin ({self.endpoints.api_url}); not followed, and no credential was sent"
+        )
 
     def auth_header(self, refresh: bool = False) -> dict[str, str]:
         """The headers of an API call on this client's token (a fresh one with ``refresh``);
@@ -267,9 +291,10 @@ def check_endpoints(endpoints: GenesysEndpoints) -> None:
     """Before anything is sent: the secret goes to the login host and the token to the API
     host, so both must be Genesys' own, or allowed by the owner of this process
     (``GENESYS_ALLOW_CUSTOM_ENDPOINTS=1``); raises GenesysError otherwise."""
-    for key, url in (("genesys:loginUrl", endpoints.login_url), ("genesys:apiUrl", endpoints.api_url)):
+    for kind, url in (("login", endpoints.login_url), ("api", endpoints.api_url)):
+        key = f"genesys:{kind}Url"
         try:
-            allowed.check(url, os.environ)
+            allowed.check(url, allowed.own_host(kind, endpoints.domain), os.environ)
         except allowed.EndpointRefused as e:
             raise GenesysError(f"{key}: {e}") from None
 

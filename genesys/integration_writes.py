@@ -72,7 +72,7 @@ class IntegrationWrites:
         return f"IntegrationWrites({self.client!r})"
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        url = f"{self.client.endpoints.api_url}{path}"
+        url = self.client.api_url_of(path)  # on the API's origin, as the reads are
         timeout = (self.client.bounds.connect_timeout, self.client.bounds.read_timeout)
         response = None
         for refresh in (False, True):  # a 401: one fresh token, one more try (as the reads do)

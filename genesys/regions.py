@@ -52,6 +52,10 @@ class GenesysEndpoints:
     """Base URL of the OAuth login host, e.g. ``https://login.mypurecloud.ie``."""
     api_url: str
     """Base URL of the Platform API, e.g. ``https://api.mypurecloud.ie``."""
+    domain: str = DOMAINS_BY_AWS_REGION[DEFAULT_REGION]
+    """The region's Genesys domain: without the custom-endpoint opt-in, the credentials go only
+    to ``login.<domain>`` and ``api.<domain>`` (:mod:`genesys.endpoints`). The default is the
+    default region's."""
 
 
 def valid_regions() -> list[str]:
@@ -87,4 +91,5 @@ def endpoints_for(
     return GenesysEndpoints(
         login_url=(login_url or f"https://login.{domain}").rstrip("/"),
         api_url=(api_url or f"https://api.{domain}").rstrip("/"),
+        domain=domain,
     )

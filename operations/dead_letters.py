@@ -1,17 +1,25 @@
 """``dead-letters``: what EventBridge could not deliver, grouped by queue and error; ``--redrive``
-hands each original event to its target function again.
+hands each original event to its route's target function again.
 
 EventBridge writes the original event as the message body, with message attributes RULE_ARN,
-TARGET_ARN, ERROR_CODE, ERROR_MESSAGE (and EXHAUSTED_RETRY_CONDITION, RETRY_ATTEMPTS). A redrive
-invokes TARGET_ARN asynchronously (InvocationType=Event), as EventBridge does, and deletes the
+TARGET_ARN, ERROR_CODE, ERROR_MESSAGE (and EXHAUSTED_RETRY_CONDITION, RETRY_ATTEMPTS). Anyone
+who may send to the queue can write those attributes too, so a message is redriven only when
+its RULE_ARN is a rule of one of the stack's routes and its TARGET_ARN is that route's target;
+any other message is listed with the reason and left in the queue. A redrive invokes the
+route's target asynchronously (InvocationType=Event), as EventBridge does, and deletes the
 message only after Lambda accepted the event; a failed invoke leaves it in the queue. It never
 goes through the bus: a partner bus does not take PutEvents.
+
+Every message the run receives and does not delete stays hidden until the run ends (its
+visibility is extended while the run lasts), so the run sees each message once and ends only
+when a receive comes back empty; what is left is SQS's own count, read after the run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +30,8 @@ from botocore.exceptions import ClientError
 from operations import aws
 from operations.stack import Route, StackOutputs, load_outputs
 
-# Messages being looked at stay hidden from other readers this long; whatever is not deleted
-# is made visible again at the end of the run.
+# Messages being looked at stay hidden from other readers this long, extended every third of
+# it while the run lasts; whatever is not deleted is made visible again at the end of the run.
 VISIBILITY_SECONDS = 120
 # A short long-poll: an empty answer then means the queue has nothing visible left.
 WAIT_SECONDS = 1
@@ -75,26 +83,93 @@ def group_label(stack: StackOutputs, letter: DeadLetter) -> str:
     if letter.rule_arn is None:
         return NO_RULE
     route = stack.route_of_rule(letter.rule_arn)
-    return route.label if route else f"rule {letter.rule_arn} (not a route of this stack)"
+    return route.label if route else f"rule {printable(letter.rule_arn)} (not a route of this stack)"
 
 
-def redrive(lambda_client: Any, letter: DeadLetter) -> str | None:
-    """Hand the original event to its target again; None on success, else why not."""
-    if not letter.target_arn or ":lambda:" not in letter.target_arn:
-        return f"TARGET_ARN {letter.target_arn!r} is not a Lambda function"
+def refusal(stack: StackOutputs, letter: DeadLetter) -> tuple[Route | None, str | None]:
+    """The route whose target may get this message again, or why none may."""
+    if letter.rule_arn is None:
+        return None, "no RULE_ARN: not written by EventBridge"
+    route = stack.route_of_rule(letter.rule_arn)
+    if route is None:
+        return None, f"RULE_ARN {printable(letter.rule_arn)} is not a rule of this stack"
+    if letter.target_arn != route.target_arn:
+        named = printable(letter.target_arn) if letter.target_arn else "(none)"
+        return route, f"TARGET_ARN {named} is not the target of its rule ({route.target_arn})"
     try:
         json.loads(letter.body)
     except ValueError:
-        return "the body is not an event (not JSON)"
+        return route, "the body is not an event (not JSON)"
+    return route, None
+
+
+def redrive(lambda_client: Any, route: Route, letter: DeadLetter) -> str | None:
+    """Hand the original event to its route's target again; None on success, else why not."""
     try:
         answer = lambda_client.invoke(
-            FunctionName=letter.target_arn, InvocationType="Event", Payload=letter.body.encode()
+            FunctionName=route.target_arn, InvocationType="Event", Payload=letter.body.encode()
         )
     except ClientError as e:
         error = e.response.get("Error", {})
         return f"{error.get('Code')}: {error.get('Message')}"
     status = answer.get("StatusCode")
     return None if status == 202 else f"Lambda answered {status}, not 202"
+
+
+class HeldMessages:
+    """The messages this run received and has not deleted: hidden from every reader (this run
+    included) until the run ends, by extending their visibility before it runs out."""
+
+    def __init__(self, sqs: Any, queue_url: str) -> None:
+        self.sqs, self.queue_url = sqs, queue_url
+        self.receipts: dict[str, str] = {}  # message id → its latest receipt handle
+        self.extended = time.monotonic()
+
+    def receive(self) -> list[dict[str, Any]]:
+        """The next messages this run has not seen; an empty list when the queue has none left."""
+        while True:
+            self.extend_if_due()
+            messages = self.sqs.receive_message(
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=10,
+                MessageAttributeNames=["All"],
+                AttributeNames=["SentTimestamp"],
+                VisibilityTimeout=VISIBILITY_SECONDS,
+                WaitTimeSeconds=WAIT_SECONDS,
+            ).get("Messages", [])
+            fresh = [m for m in messages if m["MessageId"] not in self.receipts]
+            for m in messages:  # one seen before (its visibility ran out): hold it again
+                self.receipts[m["MessageId"]] = m["ReceiptHandle"]
+            if fresh or not messages:
+                return fresh
+
+    def hold(self, letter: DeadLetter) -> None:
+        self.receipts[letter.message_id] = letter.receipt
+
+    def delete(self, letter: DeadLetter) -> None:
+        self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=letter.receipt)
+        self.receipts[letter.message_id] = ""  # seen, and gone
+
+    def extend_if_due(self) -> None:
+        if time.monotonic() - self.extended >= VISIBILITY_SECONDS / 3:
+            self._set_visibility(VISIBILITY_SECONDS)
+            self.extended = time.monotonic()
+
+    def release(self) -> None:
+        """Make every held message visible again, now."""
+        self._set_visibility(0)
+
+    def _set_visibility(self, seconds: int) -> None:
+        handles = [h for h in self.receipts.values() if h]
+        for i in range(0, len(handles), 10):
+            # An entry can fail (the message was deleted by someone else): nothing to hold then.
+            self.sqs.change_message_visibility_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(n), "ReceiptHandle": h, "VisibilityTimeout": seconds}
+                    for n, h in enumerate(handles[i : i + 10])
+                ],
+            )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -106,60 +181,67 @@ def run(args: argparse.Namespace) -> int:
 
     groups: Counter[tuple[str, str, str]] = Counter()
     oldest: dict[tuple[str, str, str], datetime] = {}
-    failures: Counter[str] = Counter()
-    kept: dict[str, str] = {}  # message id → latest receipt handle, made visible again at the end
-    seen: set[str] = set()
+    refused: Counter[str] = Counter()
+    held = HeldMessages(sqs, queue_url)
     redriven = 0
     try:
-        while True:
-            messages = sqs.receive_message(
-                QueueUrl=queue_url,
-                MaxNumberOfMessages=10,
-                MessageAttributeNames=["All"],
-                AttributeNames=["SentTimestamp"],
-                VisibilityTimeout=VISIBILITY_SECONDS,
-                WaitTimeSeconds=WAIT_SECONDS,
-            ).get("Messages", [])
-            fresh = [m for m in messages if m["MessageId"] not in seen]
+        while messages := held.receive():
             for m in messages:
-                if m["MessageId"] in kept:
-                    kept[m["MessageId"]] = m["ReceiptHandle"]
-            if not fresh:
-                break
-            for m in fresh:
-                seen.add(m["MessageId"])
                 letter = DeadLetter.from_message(m)
+                held.hold(letter)
                 if only is not None and letter.rule_arn not in only.rule_arns:
-                    kept[letter.message_id] = letter.receipt
                     continue
-                key = (group_label(stack, letter), letter.error_code, letter.error_message)
+                label = group_label(stack, letter)
+                key = (label, printable(letter.error_code), printable(letter.error_message))
                 groups[key] += 1
                 if letter.sent and (key not in oldest or letter.sent < oldest[key]):
                     oldest[key] = letter.sent
-                if lambda_client is None:
-                    kept[letter.message_id] = letter.receipt
-                    continue
-                why_not = redrive(lambda_client, letter)
-                if why_not is None:
-                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=letter.receipt)
-                    redriven += 1
-                else:
-                    failures[f"{group_label(stack, letter)}: {why_not}"] += 1
-                    kept[letter.message_id] = letter.receipt
+                route, why_not = refusal(stack, letter)
+                if route is not None and why_not is None and lambda_client is not None:
+                    why_not = redrive(lambda_client, route, letter)
+                    if why_not is None:
+                        held.delete(letter)
+                        redriven += 1
+                        continue
+                if why_not is not None:
+                    refused[f"{label}: {why_not}"] += 1
+                held.extend_if_due()
     finally:
-        release(sqs, queue_url, list(kept.values()))
+        held.release()
 
     print_groups(groups, oldest)
     total = sum(groups.values())
     scope = f" for queue {only.label}" if only else ""
     if lambda_client is None:
+        for reason, count in sorted(refused.items()):
+            print(f"would not be redriven ({count}): {reason}")
         print(f"{total} dead letter(s){scope} in {len(groups)} group(s); nothing changed")
         return 0
-    for reason, count in sorted(failures.items()):
+    for reason, count in sorted(refused.items()):
         print(f"not redriven ({count}): {reason}")
-    failed = sum(failures.values())
-    print(f"{redriven} of {total} dead letter(s){scope} redriven and deleted; {failed} left in the queue")
-    return 1 if failed else 0
+    print(
+        f"{redriven} of {total} dead letter(s){scope} redriven and deleted; "
+        f"{messages_left(sqs, queue_url)} left in the queue"
+    )
+    return 1 if refused else 0
+
+
+def messages_left(sqs: Any, queue_url: str) -> str:
+    """SQS's own count of what the queue holds now (approximate, as SQS says)."""
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    left = attributes.get("ApproximateNumberOfMessages", "?")
+    in_flight = int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0))
+    return f"{left} (and {in_flight} received by another reader)" if in_flight else str(left)
+
+
+def printable(text: str) -> str:
+    """An attribute as it may reach the terminal: anyone who may send to the queue wrote it, so
+    no control character (an escape sequence) and no more than 200 characters."""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return shown if len(shown) <= 200 else shown[:199] + "…"
 
 
 def queue_url_of(sqs: Any, stack: StackOutputs) -> str:
@@ -168,16 +250,6 @@ def queue_url_of(sqs: Any, stack: StackOutputs) -> str:
         return stack.require("deadLetterQueueUrl")
     _, _, _, _, account, name = str(stack.raw["deadLetterQueueArn"]).split(":", 5)
     return str(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
-
-
-def release(sqs: Any, queue_url: str, receipts: list[str]) -> None:
-    """Make the messages this run looked at but did not delete visible again, now."""
-    for i in range(0, len(receipts), 10):
-        batch = receipts[i : i + 10]
-        sqs.change_message_visibility_batch(
-            QueueUrl=queue_url,
-            Entries=[{"Id": str(n), "ReceiptHandle": h, "VisibilityTimeout": 0} for n, h in enumerate(batch)],
-        )
 
 
 def print_groups(groups: Counter[tuple[str, str, str]], oldest: dict[tuple[str, str, str], datetime]) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from settings import documents
+from settings.keys import LAMBDA_ARN_RE
 
 PULUMI_TIMEOUT_SECONDS = 120
 
@@ -81,7 +83,15 @@ class StackOutputs:
         raise OperationError(f"no ARN in the outputs of {self.source} names the stack's region")
 
 
+RULE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:rule/[/.\-_A-Za-z0-9]{1,320}$")
+QUEUE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$")
+OPTIONAL_TEXT = ("deadLetterQueueUrl", "archiveName", "eventBusName")
+
+
 def parse_outputs(raw: Any, source: str) -> StackOutputs:
+    """The outputs, checked: every value the tools act on has the shape the program exports,
+    or the whole file is refused with one message that lists what is wrong (a user edits or
+    forges this file; nothing in it may reach a call unchecked)."""
     if not isinstance(raw, dict):
         raise OperationError(f"{source} is not the JSON object `pulumi stack output --json` prints")
     routes_raw = raw.get("routes")
@@ -89,21 +99,51 @@ def parse_outputs(raw: Any, source: str) -> StackOutputs:
         raise OperationError(
             f"the outputs of {source} have no 'routes' table; is this a genesys-queue-events stack?"
         )
-    routes = []
-    for queue_id, r in sorted(routes_raw.items()):
-        if not isinstance(r, dict) or "ruleArn" not in r:
-            raise OperationError(f"routes[{queue_id!r}] in {source} has no ruleArn")
-        arns = r.get("ruleArns") or [r["ruleArn"]]
-        routes.append(
-            Route(
-                queue_id=str(queue_id),
-                queue_name=str(r.get("queueName", queue_id)),
-                rule_arns=tuple(str(a) for a in arns),
-                target_arn=str(r.get("targetArn", "")),
-                enabled=bool(r.get("enabled", True)),
-            )
+    problems: list[str] = []
+    routes = [route for q, r in sorted(routes_raw.items()) if (route := _route(str(q), r, problems))]
+    queue_arn = raw.get("deadLetterQueueArn")
+    if queue_arn is not None and not (isinstance(queue_arn, str) and QUEUE_ARN_RE.match(queue_arn)):
+        problems.append(f"deadLetterQueueArn {_shown(queue_arn)} is not an SQS queue ARN")
+    problems += [
+        f"{key} {_shown(raw[key])} is not text or null"
+        for key in OPTIONAL_TEXT
+        if raw.get(key) is not None and not isinstance(raw[key], str)
+    ]
+    if problems:
+        raise OperationError(
+            f"the outputs in {source} are not what this program exports; save them again with "
+            "`pulumi stack output --json --show-secrets`:\n  - " + "\n  - ".join(problems)
         )
     return StackOutputs(source=source, raw=raw, routes=tuple(routes))
+
+
+def _route(queue_id: str, r: Any, problems: list[str]) -> Route | None:
+    where, before = f"routes[{queue_id!r}]", len(problems)
+    if not isinstance(r, dict) or "ruleArn" not in r:
+        problems.append(f"{where} has no ruleArn")
+        return None
+    arns = r.get("ruleArns", [r["ruleArn"]])
+    if not isinstance(arns, list) or not arns:
+        problems.append(f"{where}.ruleArns {_shown(arns)} is not a list of rule ARNs")
+        return None
+    bad = [a for a in [r["ruleArn"], *arns] if not (isinstance(a, str) and RULE_ARN_RE.match(a))]
+    target, name, enabled = r.get("targetArn"), r.get("queueName", queue_id), r.get("enabled", True)
+    if bad:
+        problems.append(f"{where}: {_shown(bad[0])} is not an EventBridge rule ARN")
+    if not (isinstance(target, str) and LAMBDA_ARN_RE.match(target)):
+        problems.append(f"{where}.targetArn {_shown(target)} is not a Lambda function or alias ARN")
+    if not isinstance(name, str):
+        problems.append(f"{where}.queueName {_shown(name)} is not text")
+    if not isinstance(enabled, bool):
+        problems.append(f"{where}.enabled {_shown(enabled)} is not true or false")
+    if len(problems) > before:
+        return None
+    return Route(queue_id, str(name), tuple(str(a) for a in arns), str(target), enabled)
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value) if isinstance(value, str | int | float | bool | None) else type(value).__name__
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def from_file(path: str) -> StackOutputs:
@@ -135,9 +175,9 @@ def from_pulumi(stack: str) -> StackOutputs:
         reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise OperationError(f"pulumi could not read the outputs of stack {stack!r}: {reason}")
     try:
-        raw = json.loads(done.stdout)
-    except ValueError:
-        raise OperationError(f"pulumi printed no JSON for stack {stack!r}") from None
+        raw = documents.load_json(done.stdout, f"the outputs of stack {stack!r}", "run pulumi up")
+    except documents.DocumentError:
+        raise OperationError(f"pulumi printed no JSON (or too deep a one) for stack {stack!r}") from None
     return parse_outputs(raw, f"stack {stack}")
 
 

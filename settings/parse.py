@@ -159,18 +159,21 @@ def check_genesys_connection(
     """Where the organisation lives and how the program signs in. Nothing here is kept: the
     providers read the connection in ``configure()``, so credentials never become inputs."""
     region = cfg.get("region", regions.DEFAULT_REGION)
+    domain = None
     try:  # also with both hosts overridden: a typo in the region stays a typo
-        regions.domain_for(str(region))
+        domain = regions.domain_for(str(region))
     except regions.UnknownRegionError:
         c.add("genesys:region", region, regions.unknown_region_message())
-    for key in ("apiUrl", "loginUrl"):
+    for kind in ("api", "login"):
+        key = f"{kind}Url"
         url = cfg.get(key)
         if url is None:
             continue
-        # The OAuth secret and token go to these hosts: Genesys' own, unless the process's
+        # The OAuth secret and token go to these hosts: the region's own, unless the process's
         # owner opted in (GENESYS_ALLOW_CUSTOM_ENDPOINTS=1 in its environment, never in config).
+        expected = endpoints.own_host(kind, domain) if domain else None
         reason = (
-            endpoints.refusal(url, endpoints.custom_endpoints_allowed(env))
+            endpoints.refusal(url, expected, endpoints.custom_endpoints_allowed(env))
             if isinstance(url, str)
             else "must be a base URL such as https://api.mypurecloud.ie"
         )

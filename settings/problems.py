@@ -72,7 +72,15 @@ SECRET_NAME_RE = re.compile(
 )
 
 
+# The only `genesys:` keys whose values may be shown. Any other `genesys:` key, however it is
+# misspelt (`genesys:clientKey`, `genesys:cs`), may hold the client secret: never shown.
+GENESYS_SHOWN = ("genesys:region", "genesys:apiUrl", "genesys:loginUrl", "genesys:clientId")
+
+
 def looks_secret(key: str) -> bool:
+    top = re.split(r"[.\[]", str(key), maxsplit=1)[0]
+    if top.startswith("genesys:") and top not in GENESYS_SHOWN:
+        return True
     return any(SECRET_NAME_RE.search(part) for part in re.split(r"[.:\[\]]", str(key)) if part)
 
 

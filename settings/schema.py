@@ -296,11 +296,11 @@ KEY_DOCS: tuple[KeyDoc, ...] = (
     KeyDoc(
         ("genesys:apiUrl", "genesys:loginUrl"),
         "no",
-        "override the base URLs (`genesys:region` must still be a Genesys region); only `https://` hosts under "
-        "the Genesys Cloud domains of the region table, unless the process runs with "
+        "override the base URLs (`genesys:region` must still be a Genesys region); only the region's own "
+        "`https://login.<domain>` and `https://api.<domain>`, unless the process runs with "
         "`GENESYS_ALLOW_CUSTOM_ENDPOINTS=1` (a private endpoint, a test double; plain `http://` on loopback "
         'only). See "Security model"',
-        {"type": "string", "pattern": "^https?://[^\\s/]+"},
+        {"type": "string", "pattern": r"^https?://[^\s/\\%@?#]+(/[^\s\\?#]*)?$"},
     ),
 )
 

@@ -15,16 +15,30 @@ import http.client
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 import requests
 from moto.server import ThreadedMotoServer
 
 INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<function>[^/?]+)/invocations")
 HOP_HEADERS = {"connection", "transfer-encoding", "keep-alive", "content-length", "server", "date"}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    method: str
+    path: str
+    body: bytes
+    authorization: str
+
+    @property
+    def form(self) -> dict[str, list[str]]:
+        """A query-protocol call's parameters (STS: ``Action``, ``PolicyArns.member.1.arn`` …)."""
+        return parse_qs(self.body.decode(errors="replace"))
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,10 @@ class AwsEndpoint:
     def __init__(self) -> None:
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.invocations: list[Invocation] = []
+        self.invoke_latency = 0.0
+        """Seconds each Lambda ``Invoke`` takes: a slow function service, for long runs."""
+        self.requests: list[Recorded] = []
+        """Every request the front forwarded, as it arrived."""
         self._front: ThreadingHTTPServer | None = None
 
     def start(self) -> AwsEndpoint:
@@ -53,8 +71,12 @@ class AwsEndpoint:
             def _forward(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
+                endpoint.requests.append(
+                    Recorded(self.command, self.path, body, self.headers.get("Authorization", ""))
+                )
                 invoke = INVOKE_PATH.match(self.path) if self.command == "POST" else None
                 if invoke:
+                    time.sleep(endpoint.invoke_latency)
                     function = unquote(invoke["function"])
                     status, out_headers, out_body = endpoint._send(
                         "GET", f"/2015-03-31/functions/{invoke['function']}", b"", headers
@@ -110,6 +132,8 @@ class AwsEndpoint:
             f"{self.moto_url}/moto-api/config", json={"lambda": {"use_docker": False}}, timeout=10
         ).raise_for_status()
         self.invocations.clear()
+        self.requests.clear()
+        self.invoke_latency = 0.0
 
     def stop(self) -> None:
         # moto's config is process-wide: give other tests their default back.

@@ -14,9 +14,12 @@ import pytest
 import settings
 from commands import run
 from conftest import CLIENT_ID, CLIENT_SECRET, configured, fast_client
+from genesys import endpoints
+from genesys.client import GenesysClient
 from genesys.endpoints import ALLOW_CUSTOM_ENDPOINTS
 from genesys.errors import GenesysError
 from genesys.integration import IntegrationProvider
+from genesys.regions import endpoints_for
 from genesys_double import Fault, running
 from mockrun import REGION, ProgramRun, base_config, run_program
 from provider_host import ProviderHost, genesys_config, urn
@@ -42,16 +45,19 @@ def problems(values, environ):
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("region", "login_url", "api_url"),
     [
-        "https://api.mypurecloud.ie",
-        "https://login.mypurecloud.ie/",
-        "https://api.usw2.pure.cloud",
-        "https://login.use2.us-gov-pure.cloud",
+        (None, "https://login.mypurecloud.com", "https://api.mypurecloud.com"),
+        ("eu-west-1", "https://login.mypurecloud.ie/", "https://api.mypurecloud.ie"),
+        ("usw2.pure.cloud", "https://LOGIN.usw2.pure.cloud", "https://api.usw2.pure.cloud:443"),
+        ("us-east-2", "https://login.use2.us-gov-pure.cloud", "https://api.use2.us-gov-pure.cloud"),
     ],
 )
-def test_genesys_hosts_need_no_opt_in(url):
-    assert problems({"genesys:apiUrl": url, "genesys:loginUrl": url}, {}) == []
+def test_the_regions_own_hosts_need_no_opt_in(region, login_url, api_url):
+    values = {"genesys:apiUrl": api_url, "genesys:loginUrl": login_url}
+    if region:
+        values["genesys:region"] = region
+    assert problems(values, {}) == []
 
 
 @pytest.mark.parametrize(
@@ -63,13 +69,26 @@ def test_genesys_hosts_need_no_opt_in(url):
         "https://login.mypurecloud.ie.evil.example",  # a look-alike
         "https://mypurecloud.ie@evil.example",  # a user name that looks like the host
         "https://login.mypurecloud.ie:8443",  # a Genesys host on another port
+        "https://localhost\\.mypurecloud.ie",  # urllib3 connects to localhost
+        "https://evil.example\\@login.mypurecloud.ie",  # urllib3 connects to evil.example
+        "https://login.mypurecloud.ie%2eevil.example",  # urllib3 decodes %2e: evil.example
+        "https://login.mypurecloud.ie\t.evil.example",  # the standard library drops the tab
+        "https://login.mypurecloud.ie.",  # not the host Genesys' certificate names
+        "https://l\u043egin.mypurecloud.ie",  # a Cyrillic o
+        "https://api.mypurecloud.ie",  # Genesys', but the API host, not the login host
+        "https://login.mypurecloud.de",  # Genesys', but another region's
+        "https://apps.mypurecloud.ie",  # under the region's domain, but not its login host
     ],
 )
 def test_anything_else_is_refused_from_the_stack_file_without_the_opt_in(url):
-    found = problems({"genesys:loginUrl": url}, {})
+    found = problems({"genesys:region": "eu-west-1", "genesys:loginUrl": url}, {})
     assert [key for key, _ in found] == ["genesys:loginUrl"]
     text = found[0][1]
-    assert "not an https:// host under a Genesys Cloud domain" in text or "user name" in text
+    assert (
+        "is not https://login.mypurecloud.ie, the Genesys region's own host" in text
+        or "user name" in text
+        or "whitespace, control or non-ASCII" in text
+    ), text
     assert "mypurecloud.ie@" not in text  # a user name in a URL is not echoed
 
 
@@ -82,7 +101,13 @@ def test_the_refusal_names_the_key_the_value_and_both_fixes():
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:8080", "http://[::1]:8080", "https://genesys.internal.example"]
+    "url",
+    [
+        "http://127.0.0.1:8080",
+        "http://[::1]:8080",
+        "https://genesys.internal.example",
+        "https://api.mypurecloud.de",
+    ],
 )
 def test_the_opt_in_allows_loopback_and_private_https_endpoints(url):
     assert problems({"genesys:apiUrl": url, "genesys:loginUrl": url}, OPTED_IN) == []
@@ -207,3 +232,25 @@ def test_the_token_and_the_secret_are_in_no_repr(genesys):
     for shown in shown_values:
         assert token not in shown
         assert CLIENT_SECRET not in shown
+
+
+def test_the_client_takes_the_regions_own_hosts_without_the_opt_in(not_opted_in):
+    client = GenesysClient(endpoints_for("eu-west-1"), CLIENT_ID, CLIENT_SECRET)  # sends nothing yet
+    assert client.endpoints.login_url == "https://login.mypurecloud.ie"
+    with pytest.raises(GenesysError, match="genesys:apiUrl"):
+        GenesysClient(
+            endpoints_for("eu-west-1", api_url="https://api.mypurecloud.de"), CLIENT_ID, CLIENT_SECRET
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://api.mypurecloud.ie/x", "https://api.mypurecloud.ie/x"),
+        ("https://user:pw@api.example/p?token=t#frag", "https://(hidden)@api.example/p?(hidden)#(hidden)"),
+        ("https://a@b@api.example", "https://(hidden)@api.example"),
+        ("http://[::1", "(an invalid URL)"),
+    ],
+)
+def test_a_url_in_a_message_hides_what_may_carry_a_credential(url, shown):
+    assert endpoints.shown(url) == shown

@@ -14,8 +14,9 @@ import pytest
 
 from commands import run
 from conftest import send_dead_letters
-from deployed_stack import deploy, genesys_event, queue_depth
+from deployed_stack import create_function, deploy, genesys_event, queue_depth
 from mockrun import FUNCTION, QUEUES_BY_NAME, REGION, ROOT, base_config, run_program
+from operations import dead_letters
 from operations.cli import main
 from operations.replay import progress
 
@@ -197,18 +198,18 @@ def test_redrive_of_one_queue_leaves_the_others(aws, stack, capsys):
 def test_a_failed_invoke_leaves_its_message_in_the_queue(aws, stack, capsys):
     outputs, path = stack
     write_dead_letters(outputs)
-    gone = f"{FUNCTION}-deleted"
-    send_dead_letters(outputs, CARE, ["care-gone"], target_arn=gone, **FUNCTION_NOT_FOUND)
+    # The Customer Care route's own function is gone (again): its invokes fail.
+    boto3.client("lambda", region_name=REGION).delete_function(FunctionName=FUNCTION)
     assert tool("dead-letters", "--outputs", path, "--redrive") == 1
     out = capsys.readouterr().out
-    assert "5 of 6 dead letter(s) redriven and deleted; 1 left in the queue" in out
-    assert "ResourceNotFoundException" in out
-    assert gone not in {i.function for i in aws.invocations}
-    assert queue_depth(outputs["deadLetterQueueUrl"]) == (1, 0)
+    assert "3 of 5 dead letter(s) redriven and deleted; 2 left in the queue" in out
+    assert f"not redriven (2): Customer Care ({CARE}): ResourceNotFoundException" in out
+    assert {i.function for i in aws.invocations} == {f"{FUNCTION}-billing:live"}
+    assert queue_depth(outputs["deadLetterQueueUrl"]) == (2, 0)
     messages = boto3.client("sqs", region_name=REGION).receive_message(
         QueueUrl=outputs["deadLetterQueueUrl"], MessageAttributeNames=["All"]
     )["Messages"]
-    assert messages[0]["MessageAttributes"]["TARGET_ARN"]["StringValue"] == gone
+    assert {m["MessageAttributes"]["TARGET_ARN"]["StringValue"] for m in messages} == {FUNCTION}
 
 
 def run_tool(*argv, env):
@@ -286,7 +287,147 @@ def test_many_dead_letters_are_read_page_by_page_and_each_handled_once(aws, stac
     assert tool("dead-letters", "--outputs", path) == 0
     assert "37 dead letter(s) in 1 group(s)" in capsys.readouterr().out
     assert tool("dead-letters", "--outputs", path, "--redrive") == 1
-    assert "25 of 37 dead letter(s) redriven and deleted; 12 left in the queue" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "25 of 37 dead letter(s) redriven and deleted; 12 left in the queue" in out
+    assert f"not redriven (12): Billing ({BILLING}): TARGET_ARN {FUNCTION}-deleted is not the target" in out
     conversations = [i.payload["detail"]["eventBody"]["conversationId"] for i in aws.invocations]
     assert sorted(conversations) == sorted(f"billing-{i}" for i in range(25))  # each exactly once
     assert queue_depth(url) == (12, 0)
+
+
+# -- a malformed or forged outputs file: one clean error, nothing called ---------------------
+
+ARN = "arn:aws:events:eu-west-1:123456789012:rule/genesys-partner-bus/gqe-care"
+WELL_FORMED = {
+    "routes": {
+        CARE: {"queueName": "Customer Care", "ruleArn": ARN, "targetArn": FUNCTION, "enabled": True},
+    },
+    "eventBusName": "genesys-partner-bus",
+    "archiveName": "routing-archive-0a1b2c3",
+    "deadLetterQueueArn": "arn:aws:sqs:eu-west-1:123456789012:routing-dead-letters-5e6f7a8",
+    "deadLetterQueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/routing-dead-letters-5e6f7a8",
+}
+
+
+def malformed(**changes):
+    outputs = json.loads(json.dumps(WELL_FORMED))
+    for path, value in changes.items():
+        where = outputs
+        *parents, last = path.split("__")
+        for key in parents:
+            where = where[CARE if key == "care" else key]
+        where[last] = value
+    return json.dumps(outputs)
+
+
+@pytest.mark.parametrize(
+    ("command", "content", "fragment"),
+    [
+        ("dead-letters", malformed(routes__care__ruleArns=5), "ruleArns 5 is not a list of rule ARNs"),
+        ("dead-letters", malformed(routes__care__ruleArns=["*"]), '"*" is not an EventBridge rule ARN'),
+        ("dead-letters", malformed(routes__care__ruleArn=None), "null is not an EventBridge rule ARN"),
+        ("dead-letters", malformed(deadLetterQueueArn="arn:aws:sqs:eu-west-1"), "is not an SQS queue ARN"),
+        ("dead-letters", malformed(deadLetterQueueUrl=["x"]), "deadLetterQueueUrl list is not text"),
+        ("dead-letters", malformed(routes__care__targetArn="*"), 'targetArn "*" is not a Lambda'),
+        ("dead-letters", malformed(routes__care__queueName={"a": 1}), "queueName dict is not text"),
+        ("dead-letters", '{"routes": ' + "[" * 100_000 + "]" * 100_000 + "}", "nests more than"),
+        ("replay", malformed(routes__care__enabled="false"), 'enabled "false" is not true or false'),
+    ],
+)
+def test_a_malformed_outputs_file_is_one_clean_error(tmp_path, capsys, command, content, fragment):
+    path = tmp_path / "outputs.json"
+    path.write_text(content)
+    extra = ["--queue", CARE, *WINDOW] if command == "replay" else []
+    assert tool(command, "--outputs", str(path), *extra) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and fragment in err, err
+    assert "Traceback" not in err
+
+
+def test_a_malformed_outputs_file_is_refused_without_a_traceback_from_the_command_line(tmp_path):
+    path = tmp_path / "outputs.json"
+    path.write_text(malformed(routes__care__ruleArns=5, deadLetterQueueArn="arn:aws:sqs:x"))
+    done = run_tool("dead-letters", "--outputs", str(path), env=dict(os.environ))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "ruleArns 5" in done.stderr and "deadLetterQueueArn" in done.stderr
+
+
+# -- redrive under attack: a dead letter names a rule and a target of its own choosing --------
+
+
+def forge(outputs, conversation, *, rule_arn, target_arn):
+    """A message anyone with sqs:SendMessage on the queue can write, shaped like a dead letter."""
+    attributes = {"ERROR_CODE": "NO_RESOURCE", "ERROR_MESSAGE": "Function not found"}
+    if rule_arn is not None:
+        attributes["RULE_ARN"] = rule_arn
+    attributes["TARGET_ARN"] = target_arn
+    boto3.client("sqs", region_name=REGION).send_message(
+        QueueUrl=outputs["deadLetterQueueUrl"],
+        MessageBody=json.dumps(genesys_event(CARE, conversation)),
+        MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
+    )
+
+
+def test_redrive_invokes_only_a_routes_own_target_and_leaves_forged_messages(aws, stack, capsys):
+    outputs, path = stack
+    care, billing = outputs["routes"][CARE], outputs["routes"][BILLING]
+    victim = f"{FUNCTION}-payroll"
+    create_function(victim)
+    foreign_rule = care["ruleArn"].rsplit("/", 1)[0] + "/someone-elses-rule"
+    forge(outputs, "no-rule", rule_arn=None, target_arn=victim)
+    forge(outputs, "foreign-rule", rule_arn=foreign_rule, target_arn=victim)
+    forge(outputs, "wrong-target", rule_arn=care["ruleArn"], target_arn=victim)
+    forge(outputs, "other-route", rule_arn=care["ruleArn"], target_arn=billing["targetArn"])
+    send_dead_letters(outputs, CARE, ["care-real"], **FUNCTION_NOT_FOUND)
+    assert tool("dead-letters", "--outputs", path, "--redrive") == 1
+    out = capsys.readouterr().out
+    # Only the real dead letter reached a function: its route's own target.
+    assert received(aws) == [(FUNCTION, "Event", "care-real")]
+    assert "1 of 5 dead letter(s) redriven and deleted; 4 left in the queue" in out
+    assert "no RULE_ARN" in out
+    assert f"RULE_ARN {foreign_rule} is not a rule of this stack" in out
+    assert f"TARGET_ARN {victim} is not the target of its rule" in out
+    assert f"TARGET_ARN {billing['targetArn']} is not the target of its rule" in out
+    assert queue_depth(outputs["deadLetterQueueUrl"]) == (4, 0)
+
+
+def test_a_forged_message_in_a_queues_scope_is_not_invoked_either(aws, stack, capsys):
+    outputs, path = stack
+    care = outputs["routes"][CARE]
+    victim = f"{FUNCTION}-payroll"
+    create_function(victim)
+    forge(outputs, "wrong-target", rule_arn=care["ruleArn"], target_arn=victim)
+    assert tool("dead-letters", "--outputs", path, "--queue", CARE, "--redrive") == 1
+    assert aws.invocations == []
+    assert "0 of 1 dead letter(s) for queue" in capsys.readouterr().out
+    assert queue_depth(outputs["deadLetterQueueUrl"]) == (1, 0)
+
+
+def test_redrive_of_one_queue_sees_all_of_its_messages_among_many_others(aws, stack, capsys):
+    # 30 + 30: the other queue's messages are held while the run lasts, and the run ends only
+    # when a receive comes back empty.
+    outputs, path = stack
+    send_dead_letters(outputs, CARE, (f"care-{i}" for i in range(30)), **FUNCTION_NOT_FOUND)
+    send_dead_letters(outputs, BILLING, (f"billing-{i}" for i in range(30)), **FUNCTION_NOT_FOUND)
+    assert tool("dead-letters", "--outputs", path, "--queue", "Billing", "--redrive") == 0
+    out = capsys.readouterr().out
+    assert f"30 of 30 dead letter(s) for queue Billing ({BILLING}) redriven and deleted; 30 left" in out
+    conversations = sorted(i.payload["detail"]["eventBody"]["conversationId"] for i in aws.invocations)
+    assert conversations == sorted(f"billing-{i}" for i in range(30))
+    assert queue_depth(outputs["deadLetterQueueUrl"]) == (30, 0)
+
+
+def test_held_messages_stay_hidden_while_a_slow_redrive_lasts(aws, stack, capsys, monkeypatch):
+    # A run longer than the visibility timeout: Lambda takes 0.2 s an invoke, a received message
+    # stays hidden 2 s. Without extending it, the other queue's messages come back mid-run and
+    # end it before the last Billing messages are seen.
+    monkeypatch.setattr(dead_letters, "VISIBILITY_SECONDS", 2)
+    aws.invoke_latency = 0.2
+    outputs, path = stack
+    send_dead_letters(outputs, CARE, (f"care-{i}" for i in range(30)), **FUNCTION_NOT_FOUND)
+    send_dead_letters(outputs, BILLING, (f"billing-{i}" for i in range(30)), **FUNCTION_NOT_FOUND)
+    assert tool("dead-letters", "--outputs", path, "--queue", "Billing", "--redrive") == 0
+    out = capsys.readouterr().out
+    assert f"30 of 30 dead letter(s) for queue Billing ({BILLING}) redriven and deleted; 30 left" in out
+    assert len(aws.invocations) == 30
+    assert queue_depth(outputs["deadLetterQueueUrl"]) == (30, 0)

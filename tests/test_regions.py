@@ -60,11 +60,13 @@ def test_an_unknown_region_is_refused_even_with_both_hosts_overridden():
 def test_the_sovereign_cloud_region_is_genesys_own_and_its_aws_partition_is_accepted():
     """Genesys on the AWS European Sovereign Cloud: its hosts are on the allow-list, and the
     stack's Lambda ARNs may be in its AWS partition, aws-eusc."""
-    from genesys.endpoints import refusal
+    from genesys.endpoints import own_host, refusal
     from settings.keys import LAMBDA_ARN_RE
 
-    assert refusal("https://api.edee1.eusc-pure.cloud", allow_custom=False) is None
-    assert refusal("https://login.edee1.eusc-pure.cloud", allow_custom=False) is None
+    endpoints = endpoints_for("eusc-de-east-1")
+    assert endpoints.domain == "edee1.eusc-pure.cloud"
+    assert refusal(endpoints.api_url, own_host("api", endpoints.domain), allow_custom=False) is None
+    assert refusal(endpoints.login_url, own_host("login", endpoints.domain), allow_custom=False) is None
     arn = "arn:aws-eusc:lambda:eusc-de-east-1:123456789012:function:on-end"
     match = LAMBDA_ARN_RE.match(arn)
     assert match is not None and match["partition"] == "aws-eusc"

@@ -122,3 +122,30 @@ def test_the_stack_file_check_never_prints_it(tmp_path):
     assert SECRET not in output
     assert 'genesys:clientsecret = "(hidden)"' in output
     assert 'apiKey = "(hidden)"' in output
+
+
+@pytest.mark.parametrize(
+    "key", ["genesys:clientKey", "genesys:cs", "genesys:password2", "genesys:clientsecret"]
+)
+def test_no_value_of_an_unknown_genesys_key_is_printed(tmp_path, key):
+    # Under `config:` and, misplaced, at the top of the file: neither value is printed.
+    stack = tmp_path / "Pulumi.probe.yaml"
+    text = (ROOT / "Pulumi.dev.yaml").read_text().rstrip("\n")
+    stack.write_text(f"{key}: top-{SECRET}\n{text}\n  {key}: {SECRET}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "settings", str(stack)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert SECRET not in output
+    assert output.count(f'{key} = "(hidden)"') == 2, output
+    assert "Traceback" not in output
+
+
+def test_the_program_never_prints_an_unknown_genesys_keys_value(monkeypatch):
+    with pytest.raises(pulumi.RunError) as raised:
+        run_program(base_config(**{"genesys:clientKey": SECRET}))
+    assert SECRET not in str(raised.value)
+    assert "genesys:clientKey = \"(hidden)\": unknown key; did you mean 'genesys:clientId'?" in str(
+        raised.value
+    )
