@@ -11,6 +11,7 @@ publishes to (`awsAccountRegion`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 DOMAINS_BY_AWS_REGION: dict[str, str] = {
     "us-east-1": "mypurecloud.com",
@@ -63,7 +64,27 @@ def valid_regions() -> list[str]:
     return [*DOMAINS_BY_AWS_REGION, *DOMAINS_BY_AWS_REGION.values()]
 
 
-def unknown_region_message() -> str:
+def _region_in_host(value: object) -> str | None:
+    """The domain a login or API address names (``https://login.mypurecloud.ie/`` names
+    ``mypurecloud.ie``): the region a user meant when they pasted an address."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+    for label in ("login.", "api.", "apps."):
+        host = host.removeprefix(label)
+    return host if host in DOMAINS_BY_AWS_REGION.values() else None
+
+
+def unknown_region_message(value: object = None) -> str:
+    meant = _region_in_host(value)
+    if meant is not None:
+        codes = [code for code, domain in DOMAINS_BY_AWS_REGION.items() if domain == meant]
+        return (
+            f"is an address, not a region; write its domain, genesys:region: {meant}"
+            + (f" (or its AWS code, {codes[0]})" if codes else "")
+            + "; genesys:apiUrl and genesys:loginUrl are for hosts other than the region's"
+        )
     # genesys:apiUrl / genesys:loginUrl change where requests go, not which region is meant: a
     # typo in the region stays an error even when both hosts are overridden.
     return (
@@ -79,7 +100,7 @@ def domain_for(region: str) -> str:
         return DOMAINS_BY_AWS_REGION[key]
     if key in DOMAINS_BY_AWS_REGION.values():
         return key
-    raise UnknownRegionError(f"genesys:region {region!r} {unknown_region_message()}")
+    raise UnknownRegionError(f"genesys:region {region!r} {unknown_region_message(region)}")
 
 
 def endpoints_for(

@@ -163,7 +163,7 @@ def check_genesys_connection(
     try:  # also with both hosts overridden: a typo in the region stays a typo
         domain = regions.domain_for(str(region))
     except regions.UnknownRegionError:
-        c.add("genesys:region", region, regions.unknown_region_message())
+        c.add("genesys:region", region, regions.unknown_region_message(region))
     for kind in ("api", "login"):
         key = f"{kind}Url"
         url = cfg.get(key)

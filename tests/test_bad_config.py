@@ -137,6 +137,11 @@ CASES = [
         },
         ['genesys:region = "eu-west-9"', "not a Genesys Cloud region", "override the hosts, not the region"],
     ),
+    (
+        "genesys-region-as-login-address",
+        {"genesys:region": "https://login.mypurecloud.ie/"},
+        ['genesys:region = "https://login.mypurecloud.ie/"', "genesys:region: mypurecloud.ie", "eu-west-1"],
+    ),
     ("genesys-typo", {"genesys:regoin": "eu-west-1"}, ["genesys:regoin", "did you mean 'genesys:region'"]),
     (
         "no-client-id",

@@ -70,3 +70,26 @@ def test_the_sovereign_cloud_region_is_genesys_own_and_its_aws_partition_is_acce
     arn = "arn:aws-eusc:lambda:eusc-de-east-1:123456789012:function:on-end"
     match = LAMBDA_ARN_RE.match(arn)
     assert match is not None and match["partition"] == "aws-eusc"
+
+
+@pytest.mark.parametrize(
+    ("pasted", "domain", "code"),
+    [
+        ("https://login.mypurecloud.ie/", "mypurecloud.ie", "eu-west-1"),
+        ("api.euw2.pure.cloud", "euw2.pure.cloud", "eu-west-2"),
+        ("https://apps.mypurecloud.com.au/directory/", "mypurecloud.com.au", "ap-southeast-2"),
+    ],
+)
+def test_a_pasted_login_or_api_address_names_the_region_it_meant(pasted, domain, code):
+    # A user copies the address they sign in at; the message says what to write instead of
+    # listing 36 spellings.
+    with pytest.raises(UnknownRegionError) as raised:
+        endpoints_for(pasted)
+    message = str(raised.value)
+    assert f"genesys:region: {domain} (or its AWS code, {code})" in message
+    assert "use one of" not in message
+
+
+def test_an_address_of_another_host_still_lists_the_valid_regions():
+    with pytest.raises(UnknownRegionError, match="use one of"):
+        endpoints_for("https://login.example.com/")
