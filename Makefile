@@ -53,6 +53,7 @@ plan: $(BIN)/.installed
 # resource, offline. DIFF_OPTIONS=--json for machines.
 diff: $(BIN)/.installed
 	@test -n "$(BASE)" || { echo "make: diff compares Pulumi.$(STACK).yaml with its version at a git ref: make diff STACK=$(STACK) BASE=main" >&2; exit 1; }
+	@git cat-file -e "$(BASE):./Pulumi.$(STACK).yaml" 2>/dev/null || { echo "make: Pulumi.$(STACK).yaml is not in git at '$(BASE)' (a stack file not committed there, or no such ref), so there is nothing to compare: 'make plan STACK=$(STACK)' shows everything it would create" >&2; exit 1; }
 	@base="$$(mktemp -d)"; trap 'rm -rf "$$base"' EXIT; \
 	git show "$(BASE):./Pulumi.$(STACK).yaml" > "$$base/Pulumi.$(STACK).yaml" && \
 	$(BIN)/python -m operations diff "$$base/Pulumi.$(STACK).yaml" Pulumi.$(STACK).yaml --base-name "$(BASE):Pulumi.$(STACK).yaml" $(DIFF_OPTIONS)

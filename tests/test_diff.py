@@ -156,6 +156,13 @@ def test_make_diff_compares_the_stack_file_with_a_git_ref():
     assert set(json.loads(done.stdout)) == {"queues", "resources"}
     missing = run(["make", "diff", "STACK=dev"], cwd=ROOT, env=make_env(), timeout=60)
     assert missing.returncode != 0 and "make diff STACK=dev BASE=main" in missing.stderr
+    # A new stack file (not in the ref yet) or a ref that does not exist: one line that says so
+    # and what to run instead, not git's "fatal: path ... exists on disk, but not in 'HEAD'".
+    for stack, base in (("dev", "no-such-ref"), ("trial-new", "HEAD")):
+        absent = run(["make", "diff", f"STACK={stack}", f"BASE={base}"], cwd=ROOT, env=make_env(), timeout=60)
+        assert absent.returncode != 0 and "fatal:" not in absent.stderr
+        assert f"Pulumi.{stack}.yaml is not in git at '{base}'" in absent.stderr
+        assert f"make plan STACK={stack}" in absent.stderr
 
 
 def test_a_bus_move_of_a_300_queue_stack_names_its_gaps_in_a_screenful(tmp_path, capsys):
