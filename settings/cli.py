@@ -21,7 +21,8 @@ from settings.model import Settings
 from settings.parse import parse
 from settings.problems import SettingsError
 from settings.queues import one_account
-from settings.sources import StackFileError, misplaced_keys, read_stack_file, stack_values
+from settings.sections import check_default_suffix
+from settings.sources import STACK_FILE_RE, StackFileError, misplaced_keys, read_stack_file, stack_values
 
 
 def check_file(name: str) -> str | None:
@@ -38,6 +39,13 @@ def check_file(name: str) -> str | None:
         return f"{name}: {SettingsError([*misplaced, *e.problems], secret_keys=secrets)}"
     # What the preview would refuse once it knows the account, said now.
     problems = [*misplaced, *one_account(stack)]
+    # And what the program refuses once it knows the stack's name, which is in the file's name.
+    named = STACK_FILE_RE.match(os.path.basename(name))
+    if named is not None:
+        try:
+            check_default_suffix(stack, named.group("stack"))
+        except SettingsError as e:
+            problems.extend(e.problems)
     if problems:
         return f"{name}: {SettingsError(problems, secret_keys=secrets)}"
     return None

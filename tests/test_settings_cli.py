@@ -129,3 +129,18 @@ def test_a_file_that_is_not_utf8_is_named_not_a_traceback(tmp_path):
     result = settings_cli(path)
     assert result.returncode == 1
     assert f"{path}: not UTF-8 text" in result.stderr
+
+
+def test_a_managed_stack_whose_name_cannot_be_its_suffix_is_refused_as_the_plan_refuses_it(tmp_path):
+    # Without eventSourceSuffix the suffix is the stack's name, which is in the file's name: the
+    # check CI runs on every stack file says what the plan and the preview would say.
+    managed = GOOD + "  genesys-queue-events:integration: {name: EventBridge (x), manage: true}\n"
+    long_name = "s" * 65
+    refused = settings_cli(stack_file(tmp_path, managed, f"Pulumi.{long_name}.yaml"))
+    assert refused.returncode == 1
+    assert f"integration.eventSourceSuffix = (not set): defaults to the stack's name '{long_name}'" in (
+        refused.stdout + refused.stderr
+    )
+    assert settings_cli(stack_file(tmp_path, managed, f"Pulumi.{'s' * 64}.yaml")).returncode == 0
+    with_suffix = managed.replace("manage: true}", "manage: true, eventSourceSuffix: cx-dev}")
+    assert settings_cli(stack_file(tmp_path, with_suffix, f"Pulumi.{long_name}.yaml")).returncode == 0
