@@ -94,7 +94,8 @@ def read_stack_file(path: str | Path) -> dict[str, Any]:
     return dict(doc)
 
 
-STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<stack>[^.]+)\.ya?ml$")
+STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<stack>[A-Za-z0-9_.-]{1,100})\.ya?ml$")
+"""A stack name is what Pulumi accepts: 1 to 100 letters, digits, `-`, `_` or `.` (`prod.eu`)."""
 
 
 def missing_file_message(path: Path) -> str:

@@ -425,3 +425,12 @@ def test_the_summary_groups_queues_by_function_with_their_grant_and_topics(capsy
     assert f"  {FUNCTION}:live {MARK}: 2 queue(s), 1 enabled" in text
     assert "    topics    acw, user.end (1)" in text
     assert f"    queues    {CARE}, Sales Overflow; disabled: Sales Overflow" in text
+
+
+def test_a_stack_name_with_a_period_is_a_stack_as_pulumi_allows_it(tmp_path, capsys):
+    # Pulumi takes 1 to 100 of letters, digits, '-', '_' and '.': `pulumi stack init prod.eu`
+    # writes Pulumi.prod.eu.yaml, which the plan must read rather than call misnamed.
+    path = one_queue_stack(tmp_path).rename(tmp_path / "Pulumi.prod.eu.yaml")
+    stack = json.loads(plan(capsys, str(path), "--json"))
+    assert stack["stack"] == "prod.eu"
+    assert stack["routes"][0]["ruleName"].startswith("gqe-") and "-prod-eu-" in stack["routes"][0]["ruleName"]
