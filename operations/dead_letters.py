@@ -97,10 +97,29 @@ def refusal(stack: StackOutputs, letter: DeadLetter) -> tuple[Route | None, str 
         named = printable(letter.target_arn) if letter.target_arn else "(none)"
         return route, f"TARGET_ARN {named} is not the target of its rule ({route.target_arn})"
     try:
-        json.loads(letter.body)
+        event = json.loads(letter.body)
     except ValueError:
         return route, "the body is not an event (not JSON)"
+    if not names_queue(event, route.queue_id):
+        # The route's rule matches only events of its queue (at detail.eventBody.queueId, or a
+        # custom event's own path): an event that names no such value is not one it wrote.
+        return route, "the event does not name its route's queue, so its rule never matched it"
     return route, None
+
+
+def names_queue(event: Any, queue_id: str) -> bool:
+    """Whether ``queue_id`` is a value somewhere in the event's ``detail`` (walked iteratively:
+    the body is whatever the sender wrote)."""
+    pending = [event.get("detail")] if isinstance(event, dict) else []
+    while pending:
+        value = pending.pop()
+        if value == queue_id:
+            return True
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def redrive(lambda_client: Any, route: Route, letter: DeadLetter) -> str | None:
