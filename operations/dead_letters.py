@@ -4,7 +4,8 @@ hands each original event to its route's target function again.
 EventBridge writes the original event as the message body, with message attributes RULE_ARN,
 TARGET_ARN, ERROR_CODE, ERROR_MESSAGE (and EXHAUSTED_RETRY_CONDITION, RETRY_ATTEMPTS). Anyone
 who may send to the queue can write those attributes too, so a message is redriven only when
-its RULE_ARN is a rule of one of the stack's routes and its TARGET_ARN is that route's target;
+its RULE_ARN is a rule of one of the stack's routes, its TARGET_ARN is that route's target and
+its event names that route's queue in its detail (the rule matched nothing else);
 any other message is listed with the reason and left in the queue. A redrive invokes the
 route's target asynchronously (InvocationType=Event), as EventBridge does, and deletes the
 message only after Lambda accepted the event; a failed invoke leaves it in the queue. It never
