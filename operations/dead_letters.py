@@ -4,7 +4,8 @@ hands each original event to its route's target function again.
 EventBridge writes the original event as the message body, with message attributes RULE_ARN,
 TARGET_ARN, ERROR_CODE, ERROR_MESSAGE (and EXHAUSTED_RETRY_CONDITION, RETRY_ATTEMPTS). Anyone
 who may send to the queue can write those attributes too, so a message is redriven only when
-its RULE_ARN is a rule of one of the stack's routes and its TARGET_ARN is that route's target;
+its RULE_ARN is a rule of one of the stack's routes, its TARGET_ARN is that route's target and
+its event names that route's queue in its detail (the rule matched nothing else);
 any other message is listed with the reason and left in the queue. A redrive invokes the
 route's target asynchronously (InvocationType=Event), as EventBridge does, and deletes the
 message only after Lambda accepted the event; a failed invoke leaves it in the queue. It never
@@ -97,10 +98,29 @@ def refusal(stack: StackOutputs, letter: DeadLetter) -> tuple[Route | None, str 
         named = printable(letter.target_arn) if letter.target_arn else "(none)"
         return route, f"TARGET_ARN {named} is not the target of its rule ({route.target_arn})"
     try:
-        json.loads(letter.body)
+        event = json.loads(letter.body)
     except ValueError:
         return route, "the body is not an event (not JSON)"
+    if not names_queue(event, route.queue_id):
+        # The route's rule matches only events of its queue (at detail.eventBody.queueId, or a
+        # custom event's own path): an event that names no such value is not one it wrote.
+        return route, "the event does not name its route's queue, so its rule never matched it"
     return route, None
+
+
+def names_queue(event: Any, queue_id: str) -> bool:
+    """Whether ``queue_id`` is a value somewhere in the event's ``detail`` (walked iteratively:
+    the body is whatever the sender wrote)."""
+    pending = [event.get("detail")] if isinstance(event, dict) else []
+    while pending:
+        value = pending.pop()
+        if value == queue_id:
+            return True
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def redrive(lambda_client: Any, route: Route, letter: DeadLetter) -> str | None:

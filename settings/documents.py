@@ -30,6 +30,10 @@ MAX_DEPTH = 32
 MAX_VALUES = 100_000
 """Values (keys, items, scalars) with every alias expanded; 1,000 queues as objects are ~10,000."""
 MAX_DUPLICATES_SHOWN = 10
+MAX_NUMBER_CHARS = 40
+"""Characters of a plain number: the largest a setting takes (an account id) has 12. PyYAML turns
+more than 4,300 digits into a ValueError, and a base-60 number (``1:1:1…``) into an int too big
+to print."""
 
 
 class DocumentError(ValueError):
@@ -72,6 +76,19 @@ class _BoundedLoader(yaml.SafeLoader):
             else:
                 first_line[key] = _line(key_node)
         return node
+
+    def construct_bounded_int(self, node: ScalarNode) -> int:
+        if len(node.value) > MAX_NUMBER_CHARS:
+            raise _TooLong(_line(node), len(node.value))
+        return int(self.construct_yaml_int(node))
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_bounded_int)
+
+
+class _TooLong(Exception):
+    def __init__(self, line: int, chars: int) -> None:
+        self.line, self.chars = line, chars
 
 
 class _TooDeep(Exception):
@@ -170,7 +187,13 @@ def load_yaml(text: str, source: str) -> Any:
                 f"{source}: its aliases (*name) nest it more than {MAX_DEPTH} levels deep; a stack file "
                 "needs about 6: write the values out instead"
             )
-        document = loader.construct_document(node)
+        try:
+            document = loader.construct_document(node)
+        except _TooLong as e:
+            raise DocumentError(
+                f"{source}:{e.line}: a number {e.chars:,} characters long; no setting takes a number of "
+                f"more than {MAX_NUMBER_CHARS}: correct it, or quote it if it is meant as text"
+            ) from None
     except yaml.MarkedYAMLError as e:
         raise DocumentError(syntax_message(e, source, text)) from None
     except yaml.YAMLError as e:

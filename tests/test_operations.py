@@ -355,7 +355,7 @@ def test_a_malformed_outputs_file_is_refused_without_a_traceback_from_the_comman
 # -- redrive under attack: a dead letter names a rule and a target of its own choosing --------
 
 
-def forge(outputs, conversation, *, rule_arn, target_arn):
+def forge(outputs, conversation, *, rule_arn, target_arn, queue=CARE):
     """A message anyone with sqs:SendMessage on the queue can write, shaped like a dead letter."""
     attributes = {"ERROR_CODE": "NO_RESOURCE", "ERROR_MESSAGE": "Function not found"}
     if rule_arn is not None:
@@ -363,7 +363,7 @@ def forge(outputs, conversation, *, rule_arn, target_arn):
     attributes["TARGET_ARN"] = target_arn
     boto3.client("sqs", region_name=REGION).send_message(
         QueueUrl=outputs["deadLetterQueueUrl"],
-        MessageBody=json.dumps(genesys_event(CARE, conversation)),
+        MessageBody=json.dumps(genesys_event(queue, conversation)),
         MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
     )
 
@@ -389,6 +389,20 @@ def test_redrive_invokes_only_a_routes_own_target_and_leaves_forged_messages(aws
     assert f"TARGET_ARN {victim} is not the target of its rule" in out
     assert f"TARGET_ARN {billing['targetArn']} is not the target of its rule" in out
     assert queue_depth(outputs["deadLetterQueueUrl"]) == (4, 0)
+
+
+def test_a_forged_event_of_another_queue_is_not_handed_to_a_routes_target(aws, stack, capsys):
+    """Rule and target of Care's route, but Billing's event: Care's rule could never have matched
+    it, so Care's function never gets it (it would act on a queue it does not serve)."""
+    outputs, path = stack
+    care = outputs["routes"][CARE]
+    forge(outputs, "billing-as-care", rule_arn=care["ruleArn"], target_arn=care["targetArn"], queue=BILLING)
+    forge(outputs, "care-as-care", rule_arn=care["ruleArn"], target_arn=care["targetArn"])
+    assert tool("dead-letters", "--outputs", path, "--redrive") == 1
+    out = capsys.readouterr().out
+    assert received(aws) == [(care["targetArn"], "Event", "care-as-care")]
+    assert "the event does not name its route's queue" in out
+    assert queue_depth(outputs["deadLetterQueueUrl"]) == (1, 0)
 
 
 def test_a_forged_message_in_a_queues_scope_is_not_invoked_either(aws, stack, capsys):

@@ -64,6 +64,16 @@ HOSTILE = {
         GOOD + "  genesys-queue-events:tags: {team: " + "x" * (1024 * 1024) + "}\n",
         "bytes; a stack file may be at most 1,048,576",
     ),
+    # PyYAML reads a plain number as an int: past 4,300 digits Python refuses to convert it
+    # (ValueError), and a base-60 one (1:1:1…, YAML 1.1) grows without that limit.
+    "long-integer": (
+        GOOD + "  genesys-queue-events:dlqRetentionDays: " + "9" * 5000 + "\n",
+        ":6: a number 5,000 characters long; no setting takes a number of more than 40",
+    ),
+    "base-60-integer": (
+        GOOD + "  genesys-queue-events:retry: {maximumEventAgeSeconds: " + "1:" * 3000 + "1}\n",
+        ":6: a number 6,001 characters long; no setting takes a number of more than 40",
+    ),
     "tab": (
         GOOD.replace("  aws:region", "\taws:region"),
         "Hint: a tab in the indentation; YAML indents with spaces only",
