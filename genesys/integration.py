@@ -238,8 +238,9 @@ class EventBridgeIntegrationArgs:
     """An existing bus the stack puts its rules on; it must be the partner bus."""
 
 
-class EventBridgeIntegration(Resource, module="genesys", name="EventBridgeIntegration"):
-    """The Genesys ``amazon-eventbridge-source`` integration, verified against this stack."""
+class IntegrationFacts:
+    """What the verified (EventBridgeIntegration) and the kept (ManagedIntegration) integration
+    both tell the stack: the OUTPUT_KEYS."""
 
     integration_id: pulumi.Output[str]
     integration_name: pulumi.Output[str]
@@ -251,6 +252,10 @@ class EventBridgeIntegration(Resource, module="genesys", name="EventBridgeIntegr
     event_source_name: pulumi.Output[str]
     """``aws.partner/genesys.com/cloud/<orgId>/<suffix>``: also the partner bus's name."""
     event_source_arn: pulumi.Output[str]
+
+
+class EventBridgeIntegration(Resource, IntegrationFacts, module="genesys", name="EventBridgeIntegration"):
+    """The Genesys ``amazon-eventbridge-source`` integration, verified against this stack."""
 
     def __init__(
         self,

@@ -37,7 +37,13 @@ from pulumi.dynamic import (
 from genesys import managed_config, managed_lookup
 from genesys.client import GenesysClient
 from genesys.errors import GenesysError, GenesysNotFound
-from genesys.integration import INTEGRATION_TYPE, INTEGRATIONS_PATH, OUTPUT_KEYS, verified_facts
+from genesys.integration import (
+    INTEGRATION_TYPE,
+    INTEGRATIONS_PATH,
+    OUTPUT_KEYS,
+    IntegrationFacts,
+    verified_facts,
+)
 from genesys.integration_writes import IntegrationWrites
 from genesys.provider import GenesysProvider, has_unknowns, inputs_of
 
@@ -219,18 +225,9 @@ class ManagedIntegrationArgs:
     """The AWS partition, for the event source ARN."""
 
 
-class ManagedIntegration(Resource, module="genesys", name="ManagedIntegration"):
+class ManagedIntegration(Resource, IntegrationFacts, module="genesys", name="ManagedIntegration"):
     """The Genesys ``amazon-eventbridge-source`` integration, created and kept by this stack."""
 
-    integration_id: pulumi.Output[str]
-    integration_name: pulumi.Output[str]
-    intended_state: pulumi.Output[str]
-    reported_state: pulumi.Output[str]
-    org_id: pulumi.Output[str]
-    event_source_suffix: pulumi.Output[str]
-    topics: pulumi.Output[list[str]]
-    event_source_name: pulumi.Output[str]
-    event_source_arn: pulumi.Output[str]
     drift: pulumi.Output[list[str]]
     """What differed from the stack's configuration when Genesys was last read."""
     created: pulumi.Output[bool]
