@@ -278,3 +278,23 @@ def test_a_queue_named_invoke_crosses_the_budget_without_a_replacement(direction
     steps, windows = edit(small, large) if direction == "upwards" else edit(large, small)
     assert not [s for s in steps if s.op == "replace"]
     assert windows == []
+
+
+def test_upgrading_and_retargeting_in_one_update_replaces_the_permission_create_first():
+    # The alias takes the old permission as this one, whose function changes: a replacement, on
+    # another function's policy, so the new statement can exist before the old one goes.
+    retargeted = dict(BASE, queues=[{"id": CARE, "target": OTHER}, *BASE["queues"][1:]])
+    before = [
+        dataclasses.replace(r, name=f"routing-{CARE}", aliases=frozenset())
+        if (r.type, r.name) == (verdict.PERMISSION, CARE_PERMISSION)
+        else r
+        for r in program(BASE)
+    ]
+    after = program(retargeted)
+    permission = f"routing-{CARE}-conversation-ended-other-26ba29"
+    assert [
+        (s.op, s.name, s.changed, s.delete_first)
+        for s in verdict.steps(before, after)
+        if s.type == verdict.PERMISSION
+    ] == [("replace", permission, ("function",), False)]
+    assert verdict.windows(before, after) == []
