@@ -195,9 +195,7 @@ class RecordingMonitor(DependencyMonitor):
     resource waits for."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
-        super().__init__(
-            mocks, mocks.run.dependencies, mocks.run.aliases, mocks.run.delete_before_replace
-        )
+        super().__init__(mocks, mocks.run.dependencies, mocks.run.aliases, mocks.run.delete_before_replace)
         self.run = mocks.run
 
     def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name
