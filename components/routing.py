@@ -169,7 +169,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                     qualifier=holder.qualifier,
                     principal=EVENTS_PRINCIPAL,
                     source_arn=pattern,
-                    opts=child,
+                    opts=_created_before_replaced(child),
                 )
 
         # One Output per function or alias, shared by its targets, not one per queue.
@@ -187,7 +187,7 @@ class QueueEventRouting(pulumi.ComponentResource):
                 state="ENABLED" if route.enabled else "DISABLED",
                 description=f"Genesys conversation events for queue {route.queue}",
                 tags=tags,
-                opts=child,
+                opts=_created_before_replaced(child),
             )
             admits = shared_grants.get(route.target)
             if admits is None:
@@ -204,8 +204,10 @@ class QueueEventRouting(pulumi.ComponentResource):
                     principal=EVENTS_PRINCIPAL,
                     source_arn=rule.arn,
                     # Stacks from before the function was part of the name keep their permissions.
-                    opts=pulumi.ResourceOptions(
-                        parent=self, aliases=[pulumi.Alias(name=f"{name}-{route.slug}")]
+                    opts=_created_before_replaced(
+                        pulumi.ResourceOptions(
+                            parent=self, aliases=[pulumi.Alias(name=f"{name}-{route.slug}")]
+                        )
                     ),
                 )
             aws.cloudwatch.EventTarget(
@@ -298,6 +300,22 @@ def per_queue_permission_name(component: str, slug: str, holder: PolicyHolder) -
         # would then replace one by the other, delete-first. A slug never holds "--".
         return f"{component}-{slug}--{holder.name}"
     return name
+
+
+def _created_before_replaced(opts: pulumi.ResourceOptions) -> pulumi.ResourceOptions:
+    """``opts`` with ``delete_before_replace=False``: a replacement creates the new resource, and
+    deletes the old one at the end of the update.
+
+    The bridge replaces a rule or a permission whose name (statement id) the program sets
+    delete-first, assuming the new one takes the old one's name (nameRequiresDeleteBeforeReplace);
+    the engine takes the program's option over that. Safe here because every replacement of these
+    has a new identity in AWS: a rule is replaced only when its bus or its name changes (rule.go
+    ForceNew: name, name_prefix, event_bus_name; names are unique per bus, so the same name on
+    another bus coexists), and a permission's statement id carries a hash of the ARN it grants
+    (components.naming.statement_id), which every other ForceNew change of ours also moves to a
+    new logical name. So a move to another bus routes each queue on the new bus before anything
+    on the old one goes (README, "What `pulumi up` does, in order")."""
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(delete_before_replace=False))
 
 
 def _once_confirmed(confirmed: pulumi.Input[str], value: str) -> pulumi.Output[str]:

@@ -63,8 +63,12 @@ def build_diff(
     """Both runs compared: ``queues`` (per queue), ``steps`` (the verdict) and ``windows``."""
     _, base_settings, base_run, _ = run_stack_file(base, organization=organization)
     _, head_settings, head_run, _ = run_stack_file(head, organization=organization)
-    before = verdict.resources(base_run.resources, base_run.dependencies, base_run.aliases)
-    after = verdict.resources(head_run.resources, head_run.dependencies, head_run.aliases)
+    before = verdict.resources(
+        base_run.resources, base_run.dependencies, base_run.aliases, base_run.delete_before_replace
+    )
+    after = verdict.resources(
+        head_run.resources, head_run.dependencies, head_run.aliases, head_run.delete_before_replace
+    )
     return {
         "base": str(base),
         "head": str(head),

@@ -70,6 +70,8 @@ class OfflineRun:
     """(type, logical name) → the resources it waits for (see DependencyMonitor)."""
     aliases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     """(type, logical name) → the logical names it was registered under before."""
+    delete_before_replace: dict[tuple[str, str], bool] = field(default_factory=dict)
+    """(type, logical name) → the program's ``deleteBeforeReplace`` option, where it set one."""
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -232,17 +234,21 @@ LOOKUPS: dict[str, Callable[[OfflineRun, Mapping[str, Any]], dict[str, Any]]] = 
 class DependencyMonitor(pulumi_mocks.MockMonitor):
     """The mock engine, also recording what each resource waits for (its ``dependsOn`` and the
     resources whose outputs its inputs take: the edges `pulumi up` orders its steps by) and the
-    names it was known by before (its ``aliases``)."""
+    names it was known by before (its ``aliases``) and its ``deleteBeforeReplace`` option, which
+    the engine takes over the provider's choice (pulumi/pulumi pkg/resource/deploy/step_generator.go,
+    "The user can override the provider's decision")."""
 
     def __init__(
         self,
         mocks: pulumi.runtime.Mocks,
         dependencies: dict[tuple[str, str], frozenset[tuple[str, str]]],
         aliases: dict[tuple[str, str], frozenset[str]],
+        delete_before_replace: dict[tuple[str, str], bool],
     ) -> None:
         super().__init__(mocks)
         self.dependencies = dependencies
         self.aliases = aliases
+        self.delete_before_replace = delete_before_replace
 
     def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name
         key = (request.type, request.name)
@@ -250,6 +256,8 @@ class DependencyMonitor(pulumi_mocks.MockMonitor):
         self.aliases[key] = frozenset(
             a.spec.name if a.HasField("spec") else type_and_name(a.urn)[1] for a in request.aliases
         )
+        if request.deleteBeforeReplaceDefined:
+            self.delete_before_replace[key] = request.deleteBeforeReplace
         return super().RegisterResource(request)
 
 
@@ -303,7 +311,7 @@ def run_offline(
             stack=stack,
             organization=organization,
             warnings=run.warnings,
-            monitor=DependencyMonitor(mocks, run.dependencies, run.aliases),
+            monitor=DependencyMonitor(mocks, run.dependencies, run.aliases, run.delete_before_replace),
         )
     )
     return run

@@ -9,7 +9,10 @@ delete-before-replace: pulumi-terraform-bridge does for a resource whose auto-na
 rule's ``name``, a permission's ``statementId``) the program set itself, because the new one would
 take the same name (``nameRequiresDeleteBeforeReplace``, pkg/tfbridge/schema.go:195-244, asked at
 pkg/tfbridge/provider.go:1275-1276). pulumi-aws declares no ``UniqueNameFields`` that would
-soften that for these types. Every row of ``REPLACEMENTS`` names its source; README, "What
+soften that for these types. The program's own ``deleteBeforeReplace`` option overrides the
+provider's choice either way (pulumi/pulumi pkg/resource/deploy/step_generator.go, "The user can
+override the provider's decision"): a resource that sets it to false is replaced create-first.
+Every row of ``REPLACEMENTS`` names its source; README, "What
 `pulumi up` does, in order", has the table with file and line.
 
 Order, as the engine runs an update: creations, updates and delete-first replacements run once
@@ -133,6 +136,8 @@ class Resource:
     aliases: frozenset[str] = frozenset()
     """Logical names it was registered under before: the engine takes a resource of that name as
     this one."""
+    delete_before_replace: bool | None = None
+    """The program's ``deleteBeforeReplace`` option; None leaves the choice to the provider."""
 
 
 @dataclass(frozen=True)
@@ -149,10 +154,13 @@ def resources(
     registered: Iterable[Any],
     dependencies: Mapping[tuple[str, str], Iterable[tuple[str, str]]],
     aliases: Mapping[tuple[str, str], Iterable[str]] | None = None,
+    delete_before_replace: Mapping[tuple[str, str], bool] | None = None,
 ) -> list[Resource]:
     """What an offline run registered (``type``, ``name``, ``inputs``, ``outputs``), with what each
-    resource waits for ((type, name) → (type, name)s) and its aliases ((type, name) → names)."""
+    resource waits for ((type, name) → (type, name)s), its aliases ((type, name) → names) and the
+    ``deleteBeforeReplace`` option the program set ((type, name) → bool)."""
     aliases = aliases or {}
+    delete_before_replace = delete_before_replace or {}
     return [
         Resource(
             r.type,
@@ -161,6 +169,7 @@ def resources(
             r.outputs,
             frozenset(dependencies.get((r.type, r.name), ())),
             frozenset(aliases.get((r.type, r.name), ())),
+            delete_before_replace.get((r.type, r.name)),
         )
         for r in registered
     ]
@@ -191,8 +200,11 @@ def steps(base: Iterable[Resource], head: Iterable[Resource]) -> list[Step]:
             continue
         rule = REPLACEMENTS[new.type]
         if set(rule.force_new).intersection(changed):
-            # The bridge: delete-first when the auto-named property was set by the program.
+            # The bridge: delete-first when the auto-named property was set by the program; the
+            # program's own option, where it set one, wins.
             first = rule.auto_named is not None and new.inputs.get(rule.auto_named) is not None
+            if new.delete_before_replace is not None:
+                first = new.delete_before_replace
             out.append(Step("replace", *key, changed, delete_first=first))
         else:
             out.append(Step("update", *key, changed))

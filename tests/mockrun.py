@@ -57,6 +57,8 @@ class ProgramRun:
     """(type, logical name) → the resources it waits for."""
     aliases: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     """(type, logical name) → the logical names it was registered under before."""
+    delete_before_replace: dict[tuple[str, str], bool] = field(default_factory=dict)
+    """(type, logical name) → the program's ``deleteBeforeReplace`` option, where it set one."""
     retained: set[str] = field(default_factory=set)
     """Logical names registered with ``retainOnDelete``: AWS keeps them when Pulumi deletes them."""
     protected: set[str] = field(default_factory=set)
@@ -193,7 +195,7 @@ class RecordingMonitor(DependencyMonitor):
     resource waits for."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
-        super().__init__(mocks, mocks.run.dependencies, mocks.run.aliases)
+        super().__init__(mocks, mocks.run.dependencies, mocks.run.aliases, mocks.run.delete_before_replace)
         self.run = mocks.run
 
     def RegisterResource(self, request: Any) -> Any:  # the engine's RPC name

@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from commands import run
-from operations import cli
+from operations import cli, verdict
+from operations import diff as diff_module
 from test_plan import make_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,11 +120,33 @@ def test_a_300_queue_stack_with_one_queue_added_is_seven_lines(tmp_path, capsys)
     }
 
 
-def test_a_change_that_replaces_rules_delete_first_says_so(tmp_path, capsys):
+def test_a_bus_move_reads_as_replacements_with_no_delivery_gap(tmp_path, capsys):
     head = edited(**{"genesys-queue-events:eventBus": "contact-centre-bus"})
     text = diff(capsys, *stack_files(tmp_path, DEV["config"], head))
-    assert "(delete-first)" in text
-    assert "delivery gaps while `pulumi up` runs" in text
+    assert "  replace EventRule " in text
+    assert "(delete-first)" not in text
+    assert "delivery gaps" not in text
+
+
+def test_a_delete_first_replacement_and_its_gap_are_named():
+    step = verdict.Step("replace", verdict.RULE, "routing-billing", ("eventBusName",), delete_first=True)
+    gap = "routing-billing: replaced delete-first (eventBusName changed): it is gone before its replacement exists"
+    # Gaps are counted whole and listed no longer than the resources are.
+    gaps = [gap] + [f"routing-q{n}: replaced delete-first" for n in range(13)]
+    change = {
+        "base": "a.yaml",
+        "head": "b.yaml",
+        "queues": {"added": [], "removed": [], "changed": []},
+        "queueCounts": (1, 1),
+        "steps": [step],
+        "windows": gaps,
+    }
+    lines = diff_module.render(change).splitlines()
+    assert "  replace EventRule         routing-billing [eventBusName] (delete-first)" in lines
+    start = next(n for n, line in enumerate(lines) if line.startswith("delivery gaps"))
+    assert lines[start].startswith("delivery gaps while `pulumi up` runs: 14 ")
+    assert lines[start + 1] == f"  ! {gap}"
+    assert len(lines) - start - 1 == 13 and lines[-1] == "  ! … and 2 more"
 
 
 def test_a_mistake_in_either_file_is_one_line_naming_it(tmp_path):
@@ -165,15 +188,14 @@ def test_make_diff_compares_the_stack_file_with_a_git_ref():
         assert f"make plan STACK={stack}" in absent.stderr
 
 
-def test_a_bus_move_of_a_300_queue_stack_names_its_gaps_in_a_screenful(tmp_path, capsys):
-    # Every rule of a moved stack is replaced delete-first, and its functions' shared permission
-    # (its source ARN names the bus): 301 gaps, counted whole,
-    # listed no longer than the resources are.
+def test_a_bus_move_of_a_300_queue_stack_reads_in_a_screenful_with_no_gap(tmp_path, capsys):
+    # Every rule, target and queue permission of a moved stack is replaced, create-first: the
+    # replacements are counted whole and listed no longer than a screenful, and no gap is named.
     ids = [f"{i:08x}-aaaa-4bbb-8ccc-{i:012x}" for i in range(300)]
     base = edited(**{QUEUES: ids, "genesys-queue-events:rulesPerBusQuota": 400})
     head = dict(base, **{"genesys-queue-events:eventBus": "contact-centre-bus"})
     lines = diff(capsys, *stack_files(tmp_path, base, head)).splitlines()
-    gaps = lines.index(next(line for line in lines if line.startswith("delivery gaps")))
-    assert lines[gaps].startswith("delivery gaps while `pulumi up` runs: 301 ")
-    assert len(lines) - gaps - 1 == 13 and lines[-1] == "  ! … and 289 more"
+    replaced = [line for line in lines if line.startswith("  replace ")]
+    assert len(replaced) == 13 and replaced[-1].startswith("  replace … and ")
+    assert not any("delete-first" in line or line.startswith("delivery gaps") for line in lines)
     assert len(lines) < 80

@@ -26,7 +26,7 @@ CARE_PERMISSION = f"routing-{CARE}-conversation-ended-bec273"
 
 def program(config):
     run = run_program(config)
-    return verdict.resources(run.resources, run.dependencies, run.aliases)
+    return verdict.resources(run.resources, run.dependencies, run.aliases, run.delete_before_replace)
 
 
 def queues(*extra, drop=()):
@@ -174,24 +174,73 @@ def test_crossing_back_creates_the_per_queue_grants_before_the_shared_one_goes()
     assert windows == []
 
 
-def test_moving_the_stack_to_an_existing_bus_replaces_its_rules_delete_first():
-    # A rule's bus is part of its identity in AWS and its name is this stack's contract: the
-    # bridge deletes it before it creates it on the other bus (README, "What `pulumi up` does").
-    steps, windows = edit(BASE, dict(BASE, eventBus="contact-centre-bus"))
-    replaced = {(s.type, s.delete_first) for s in steps if s.op == "replace"}
-    # Its target goes first (the engine deletes a delete-first replacement's replaced dependents
-    # before it), so the queue is unrouted from then until its new target exists.
-    assert {(t, d) for t, d in replaced if t in ROUTE_TYPES} == {
-        (verdict.RULE, True),
-        (verdict.TARGET, True),
-        (verdict.PERMISSION, True),
-    }
-    # The gap is named, rule by rule (operations diff prints these under "delivery gaps").
-    assert windows and all("replaced delete-first" in w for w in windows)
-    assert any(w.startswith(f"routing-{CARE}: replaced delete-first") for w in windows)
+MOVES = {
+    "from the partner bus to an existing bus": (BASE, dict(BASE, eventBus="contact-centre-bus")),
+    "between two existing buses": (
+        dict(BASE, eventBus="contact-centre-bus"),
+        dict(BASE, eventBus="contact-centre-bus-2"),
+    ),
+    "back to the partner bus": (dict(BASE, eventBus="contact-centre-bus"), BASE),
+}
+
+
+@pytest.mark.parametrize(("base", "head"), MOVES.values(), ids=MOVES.keys())
+def test_moving_the_stack_to_another_bus_routes_each_queue_there_before_the_old_route_goes(base, head):
+    # A rule's bus is part of its identity in AWS, so each route is replaced; the program asks
+    # for create-first (the bridge alone would delete first: the rule's name is set), which AWS
+    # allows: rule names are unique per bus, and statement ids carry a hash of the rule's ARN.
+    steps, windows = edit(base, head)
+    replaced = {(s.type, s.delete_first) for s in steps if s.op == "replace" and s.type in ROUTE_TYPES}
+    assert replaced == {(verdict.RULE, False), (verdict.TARGET, False), (verdict.PERMISSION, False)}
+    assert windows == []
+    after = {(r.type, r.name): r for r in program(head)}
+    before = {(r.type, r.name): r for r in program(base)}
+    rule, permission = after[verdict.RULE, f"routing-{CARE}"], after[verdict.PERMISSION, CARE_PERMISSION]
+    # The new permission names the new rule, under a statement id of its own, so old and new
+    # statements coexist in the function's policy until the end of the update.
+    assert (
+        permission.inputs["sourceArn"]
+        == rule.outputs["arn"]
+        != before[verdict.RULE, f"routing-{CARE}"].outputs["arn"]
+    )
+    assert (
+        permission.inputs["statementId"] != before[verdict.PERMISSION, CARE_PERMISSION].inputs["statementId"]
+    )
+    # The new target waits for the new permission; the dead-letter queue's policy is updated in
+    # place once the new rules exist, before the old ones are deleted at the end.
+    assert (verdict.PERMISSION, CARE_PERMISSION) in after[verdict.TARGET, f"routing-{CARE}"].depends_on
+    policy = next(s for s in steps if s.type == "aws:sqs/queuePolicy:QueuePolicy")
+    assert (policy.op, policy.changed) == ("update", ("policy",))
+    assert (
+        rule.outputs["arn"]
+        in after["aws:sqs/queuePolicy:QueuePolicy", "routing-dead-letters"].inputs["policy"]
+    )
+    assert (verdict.RULE, f"routing-{CARE}") in after[
+        "aws:sqs/queuePolicy:QueuePolicy", "routing-dead-letters"
+    ].depends_on
     # The archive is replaced create-first, and AWS keeps the old one (keepUndelivered).
     archive = next(s for s in steps if s.type == "aws:cloudwatch/eventArchive:EventArchive")
     assert (archive.op, archive.delete_first) == ("replace", False)
+
+
+def test_moving_a_stack_past_its_budget_to_another_bus_creates_the_new_shared_grant_first():
+    # The shared statement's source pattern names the bus: a new statement id, created first.
+    # 30 queues on one function are past the budget on either bus (bus names of equal length).
+    steps, windows = edit(
+        many(30, eventBus="contact-centre-bus-1"), many(30, eventBus="contact-centre-bus-2")
+    )
+    shared = [s for s in steps if s.type == verdict.PERMISSION]
+    assert [(s.op, s.delete_first, "sourceArn" in s.changed) for s in shared] == [("replace", False, True)]
+    assert not any(s.delete_first for s in steps)
+    assert windows == []
+
+
+def test_without_the_programs_option_a_bus_move_would_be_delete_first():
+    # What the option buys: the bridge's own verdict for the same move opens a window per queue.
+    base, head = MOVES["from the partner bus to an existing bus"]
+    strip = lambda run: [dataclasses.replace(r, delete_before_replace=None) for r in run]  # noqa: E731
+    before, after = strip(program(base)), strip(program(head))
+    assert any(w.startswith(f"routing-{CARE}: replaced delete-first") for w in verdict.windows(before, after))
 
 
 def test_what_holds_undelivered_events_is_kept_when_pulumi_deletes_it():
@@ -229,3 +278,23 @@ def test_a_queue_named_invoke_crosses_the_budget_without_a_replacement(direction
     steps, windows = edit(small, large) if direction == "upwards" else edit(large, small)
     assert not [s for s in steps if s.op == "replace"]
     assert windows == []
+
+
+def test_upgrading_and_retargeting_in_one_update_replaces_the_permission_create_first():
+    # The alias takes the old permission as this one, whose function changes: a replacement, on
+    # another function's policy, so the new statement can exist before the old one goes.
+    retargeted = dict(BASE, queues=[{"id": CARE, "target": OTHER}, *BASE["queues"][1:]])
+    before = [
+        dataclasses.replace(r, name=f"routing-{CARE}", aliases=frozenset())
+        if (r.type, r.name) == (verdict.PERMISSION, CARE_PERMISSION)
+        else r
+        for r in program(BASE)
+    ]
+    after = program(retargeted)
+    permission = f"routing-{CARE}-conversation-ended-other-26ba29"
+    assert [
+        (s.op, s.name, s.changed, s.delete_first)
+        for s in verdict.steps(before, after)
+        if s.type == verdict.PERMISSION
+    ] == [("replace", permission, ("function",), False)]
+    assert verdict.windows(before, after) == []
