@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 import settings
-from components import dashboard_body, naming, outputs, patterns, route_table
+from components import dashboard_body, naming, outputs, patterns
 from components.alarms import DeadLetterAlarms, DeadLetterAlarmsArgs
 from components.archive import archive_pattern
 from components.dashboard import StackDashboard, StackDashboardArgs
@@ -23,6 +23,7 @@ from components.event_source import CustomSource, ManagedChoice, event_source
 from components.routing import QueueEventRouting, QueueEventRoutingArgs
 from components.target_functions import confirmed_functions
 from genesys.queues import GenesysQueues, GenesysQueuesArgs
+from settings import route_table
 
 try:
     stack_settings = settings.from_pulumi_config()
