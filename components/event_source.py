@@ -88,8 +88,9 @@ def event_source(
             bus_name=pulumi.Output.from_input(custom.event_bus),
             creates_bus=False,
         )
+    integration_resource: EventBridgeIntegration | ManagedIntegration
     if managed is not None:
-        kept = ManagedIntegration(
+        integration_resource = ManagedIntegration(
             "integration",
             ManagedIntegrationArgs(
                 name=managed.name,
@@ -105,32 +106,30 @@ def event_source(
             # a `pulumi destroy` stops here until someone unprotects it (README, "Managed mode").
             opts=pulumi.ResourceOptions(protect=True),
         )
-        if event_bus is not None:
-            return EventSource(
-                name=kept.event_source_name,
-                bus_name=pulumi.Output.from_input(event_bus),
-                creates_bus=False,
-                integration=kept,
-            )
-        source = awaited_partner_source(kept.event_source_name, managed.name, bus_description)
-        return EventSource(name=source, bus_name=source, creates_bus=True, integration=kept)
-    verified = EventBridgeIntegration(
-        "integration",
-        EventBridgeIntegrationArgs(
-            integration=integration,
-            aws_account_id=account_id,
-            aws_region=region,
-            aws_partition=partition,
-            required_topics=topics,
-            event_bus_name=event_bus,
-        ),
-    )
+    else:
+        integration_resource = EventBridgeIntegration(
+            "integration",
+            EventBridgeIntegrationArgs(
+                integration=integration,
+                aws_account_id=account_id,
+                aws_region=region,
+                aws_partition=partition,
+                required_topics=topics,
+                event_bus_name=event_bus,
+            ),
+        )
     if event_bus is not None:
         return EventSource(
-            name=verified.event_source_name,
+            name=integration_resource.event_source_name,
             bus_name=pulumi.Output.from_input(event_bus),
             creates_bus=False,
-            integration=verified,
+            integration=integration_resource,
         )
-    source = confirm_partner_source(verified.event_source_name, bus_description)
-    return EventSource(name=source, bus_name=source, creates_bus=True, integration=verified)
+    # The stack creates the partner bus: the source must exist first (managed mode's first `up`
+    # waits for Genesys to create it) and no bus this stack does not own may have taken it.
+    source = (
+        awaited_partner_source(integration_resource.event_source_name, managed.name, bus_description)
+        if managed is not None
+        else confirm_partner_source(integration_resource.event_source_name, bus_description)
+    )
+    return EventSource(name=source, bus_name=source, creates_bus=True, integration=integration_resource)
