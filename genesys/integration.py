@@ -51,18 +51,23 @@ def _describe(entity: dict[str, Any]) -> str:
     return f"'{entity.get('name')}' (id {entity.get('id')}, {state})"
 
 
-def find_integration(client: GenesysClient, reference: str | None) -> dict[str, Any]:
-    """The one ``amazon-eventbridge-source`` integration meant: by id, by name, or the only
-    enabled one."""
+def eventbridge_integrations(client: GenesysClient) -> list[dict[str, Any]]:
+    """Every Amazon EventBridge Source integration of the organisation."""
     # Genesys filters by type on the server (IntegrationsApi.get_integrations' integration_type,
     # the query parameter ``integrationType``); the check on each entity stays, so an API that
     # ignored the filter could not hand this stack a Data Actions integration.
-    candidates = [
+    return [
         e
         for page in client.pages(INTEGRATIONS_PATH, [("integrationType", INTEGRATION_TYPE)])
         for e in page.entities
         if (e.get("integrationType") or {}).get("id") == INTEGRATION_TYPE
     ]
+
+
+def find_integration(client: GenesysClient, reference: str | None) -> dict[str, Any]:
+    """The one ``amazon-eventbridge-source`` integration meant: by id, by name, or the only
+    enabled one."""
+    candidates = eventbridge_integrations(client)
     listing = "; ".join(_describe(e) for e in candidates) or "none"
     if reference:
         matches = [e for e in candidates if e.get("id") == reference]

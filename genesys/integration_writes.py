@@ -23,11 +23,11 @@ import requests
 
 from genesys.client import GenesysClient, error_text, failure_reason
 from genesys.errors import GenesysConflict, GenesysError, GenesysNotFound, GenesysPermissionError
+from genesys.integration import INTEGRATIONS_PATH
 from genesys.transport import BoundedRetry, session_with_retries
 
 log = logging.getLogger(__name__)
 
-INTEGRATIONS_PATH = "/api/v2/integrations"
 CONFLICT_ATTEMPTS = 4
 """PUTs of one configuration before a run gives up on an integration someone keeps saving."""
 

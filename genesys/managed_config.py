@@ -19,7 +19,6 @@ NOTES_TEXT = (
     "Created and kept by a Pulumi stack of genesys-queue-events: a change made here shows in the "
     "stack's next preview and is undone by its next `pulumi up`."
 )
-MANAGED_PROPERTIES = ("awsAccountId", "awsAccountRegion", "eventSourceSuffix", "eventFilter")
 
 
 def mark(owner: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from genesys import managed_config
 from genesys.client import GenesysClient
 from genesys.errors import GenesysError, GenesysNotFound
-from genesys.integration import INTEGRATION_TYPE, INTEGRATIONS_PATH
+from genesys.integration import INTEGRATIONS_PATH, eventbridge_integrations
 
 Found = tuple[dict[str, Any], dict[str, Any]]
 """An integration as ``GET /api/v2/integrations/{id}`` answers it, and its current configuration."""
@@ -23,17 +23,6 @@ Found = tuple[dict[str, Any], dict[str, Any]]
 
 class NotOurs(GenesysError):
     """An integration of that name exists, and this stack neither created nor adopts it."""
-
-
-def eventbridge_integrations(client: GenesysClient) -> list[dict[str, Any]]:
-    """Every Amazon EventBridge Source integration of the organisation (the server filters by
-    type; the type is checked again here)."""
-    return [
-        e
-        for page in client.pages(INTEGRATIONS_PATH, [("integrationType", INTEGRATION_TYPE)])
-        for e in page.entities
-        if (e.get("integrationType") or {}).get("id") == INTEGRATION_TYPE
-    ]
 
 
 def by_name(client: GenesysClient, name: str) -> list[dict[str, Any]]:

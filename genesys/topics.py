@@ -62,12 +62,17 @@ class TopicError(ValueError):
     """A configured topic is unknown or cannot be filtered by queue."""
 
 
+def short_topic(topic: str) -> str:
+    """``v2.detail.events.conversation.{id}.acw`` → ``acw``, as a stack file may write it."""
+    return topic.removeprefix(TOPIC_PREFIX)
+
+
 def topic_template(topic: str) -> str:
     """``user.end`` or a full ``v2.detail.events.conversation.{id}.user.end`` → the template.
 
     Raises TopicError naming the accepted topics.
     """
-    short = topic[len(TOPIC_PREFIX) :] if topic.startswith(TOPIC_PREFIX) else topic
+    short = short_topic(topic)
     routable = ", ".join(sorted(t for t, has_queue in CONVERSATION_TOPICS.items() if has_queue))
     if short not in CONVERSATION_TOPICS:
         raise TopicError(
