@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from genesys.topics import CONVERSATION_END_PRESET, TOPIC_PREFIX
+from genesys.topics import CONVERSATION_END_PRESET, short_topic
 from operations import offline_program as offline
 from operations import verdict
 from operations.plan import run_stack_file
@@ -108,7 +108,7 @@ def _topics(selection: str | tuple[str, ...]) -> list[str]:
     """As a stack file writes them: the preset's name, or topics without the common prefix."""
     if selection == CONVERSATION_END_PRESET:
         return [CONVERSATION_END_PRESET]
-    return [topic.removeprefix(TOPIC_PREFIX) for topic in selection]
+    return [short_topic(topic) for topic in selection]
 
 
 def shape(change: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from genesys.topics import short_topic
 from operations import plan_delivery, plan_text
 from settings.problems import cut
 
@@ -55,7 +56,7 @@ def render(plan: dict[str, Any]) -> str:
     out.extend(plan_text.shared_block(plan, full=False))
     out.extend(_resources(plan))
     out.extend(plan_text.closing(plan))
-    return "\n".join(_fit(line) for line in out)
+    return "\n".join(plan_text.clip(line, LINE) for line in out)
 
 
 def _queues(plan: dict[str, Any]) -> list[str]:
@@ -76,7 +77,7 @@ def _queues(plan: dict[str, Any]) -> list[str]:
             else f"    invoke    shared-prefix: one statement {invoke['statementId']}, "
             f"SourceArn {invoke['sourceArn']}"
         )
-        sets = [f"{', '.join(_short_topic(t) for t in s['topics'])} ({s['queues']})" for s in group["topics"]]
+        sets = [f"{', '.join(short_topic(t) for t in s['topics'])} ({s['queues']})" for s in group["topics"]]
         out.append(
             f"    topics    {'; '.join(sets[:3])}"
             + (f"; … and {len(sets) - 3} more" if len(sets) > 3 else "")
@@ -96,18 +97,9 @@ def _queues(plan: dict[str, Any]) -> list[str]:
     return out
 
 
-def _short_topic(topic: str) -> str:
-    """``v2.detail.events.conversation.{id}.acw`` → ``acw``: the summary names topics as the
-    settings do."""
-    return topic.removeprefix(TOPIC_PREFIX)
-
-
-TOPIC_PREFIX = "v2.detail.events.conversation.{id}."
-
-
 def _resources(plan: dict[str, Any]) -> list[str]:
     counts = [f"{n} {plan_delivery.short_type(t)}" for t, n in plan["resources"].items()]
-    lookups = [f"{n} {t.rsplit(':', 1)[-1]}" for t, n in plan["lookups"].items()]
+    lookups = [f"{n} {plan_delivery.short_type(t)}" for t, n in plan["lookups"].items()]
     return [
         f"Resources a first `pulumi up` registers: {plan['resourceTotal']}",
         *_wrapped(counts, "  "),
@@ -128,7 +120,3 @@ def _wrapped(items: list[str], indent: str, width: int = 200) -> list[str]:
     if line:
         lines.append(indent + line)
     return lines
-
-
-def _fit(line: str) -> str:
-    return line if len(line) <= LINE else line[: LINE - 1] + "…"

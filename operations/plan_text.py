@@ -133,7 +133,7 @@ def shared_block(plan: dict[str, Any], *, full: bool) -> list[str]:
     if archive := shared.get("archive"):
         add(
             f"  archive             {archive['name']}, {archive['retentionDays']} days' retention, pattern "
-            + (_compact(archive["eventPattern"]) if full else _cut(_compact(archive["eventPattern"]), 120))
+            + (_compact(archive["eventPattern"]) if full else clip(_compact(archive["eventPattern"]), 120))
         )
     else:
         add("  archive             none (archive: false): no replay")
@@ -194,7 +194,7 @@ def tag_lines(tags: dict[str, Any], *, full: bool) -> list[str]:
         return [f"  tags                {one_line}", f"                      {where}"]
     if not full:
         return [
-            f"  tags                {_cut(one_line, 150)} ({len(pairs)} tags; --full)",
+            f"  tags                {clip(one_line, 150)} ({len(pairs)} tags; --full)",
             f"                      {where}",
         ]
     return [f"  tags                {len(pairs)} tags, {where}:", *(f"    {pair}" for pair in pairs)]
@@ -247,7 +247,8 @@ def pattern_lines(lead: str, pattern: Any) -> list[str]:
 PATTERN_ON_ONE_LINE = 900
 
 
-def _cut(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
+    """``text``, or its first ``limit - 1`` characters and ``…``."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
