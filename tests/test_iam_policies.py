@@ -20,7 +20,7 @@ import pytest
 
 import settings
 from components import naming
-from iam_lint import accepts
+from iam_lint import accepts, as_list, filled
 from mockrun import ACCOUNT, PROJECT, REGION, base_config, run_program
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,16 +64,6 @@ SAMPLE_VALUES |= STATE
 
 def policy(name: str) -> dict[str, Any]:
     return json.loads((IAM / name).read_text())
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def filled(text: str, **values: str) -> str:
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    return text
 
 
 def iam_match(pattern: str, arn: str) -> bool:
@@ -129,7 +119,7 @@ def concrete(name: str, stack: str, function: str = "conversation-ended") -> dic
         "<TARGET_FUNCTION>": function,
         **STATE,
     }
-    return json.loads(filled(text, **values))
+    return json.loads(filled(text, values))
 
 
 # -- grammar ---------------------------------------------------------------------------------
@@ -160,7 +150,7 @@ def test_permission_policies_name_resources_and_no_principal(name):
             assert resource == "*" or resource.startswith("arn:aws:"), resource
             for action in as_list(s["Action"]):
                 # "*" only for an action without a resource type (AWS's action table).
-                assert accepts(action, filled(resource, **SAMPLE_VALUES)), (s["Sid"], action, resource)
+                assert accepts(action, filled(resource, SAMPLE_VALUES)), (s["Sid"], action, resource)
 
 
 def test_every_placeholder_is_documented_in_the_readme():
