@@ -29,8 +29,8 @@ class StackDashboardArgs:
 
 class StackDashboard(pulumi.ComponentResource):
     dashboard_name: pulumi.Output[str]
-    url: pulumi.Output[str]
-    """The dashboard in the CloudWatch console."""
+    url: pulumi.Output[str | None]
+    """The dashboard in the CloudWatch console; None where the partition's console is not known."""
 
     def __init__(
         self, name: str, args: StackDashboardArgs, opts: pulumi.ResourceOptions | None = None

@@ -70,12 +70,17 @@ def dashboard_name(rule_prefix: str, region: str) -> str:
     return name
 
 
-def console_url(partition: str, region: str, name: str) -> str:
+def console_url(partition: str, region: str, name: str) -> str | None:
+    """The dashboard in the CloudWatch console; None in a partition whose console address is not
+    known here (``aws-eusc``, which the Genesys region eusc-de-east-1 brings): the dashboard is
+    still made, only its link is not guessed."""
     hosts = {
         "aws": f"{region}.console.aws.amazon.com",
         "aws-cn": f"{region}.console.amazonaws.cn",
         "aws-us-gov": "console.amazonaws-us-gov.com",
     }
+    if partition not in hosts:
+        return None
     return f"https://{hosts[partition]}/cloudwatch/home?region={region}#dashboards/dashboard/{name}"
 
 

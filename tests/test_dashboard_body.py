@@ -229,6 +229,8 @@ def test_names_labels_and_urls():
     assert db.console_url("aws-us-gov", "us-gov-west-1", "d") == (
         "https://console.amazonaws-us-gov.com/cloudwatch/home?region=us-gov-west-1#dashboards/dashboard/d"
     )
+    # A partition this module has no console address for gets no link rather than a KeyError.
+    assert db.console_url("aws-eusc", "eusc-de-east-1", "d") is None
     routes: dict[str, dict[str, Any]] = {
         "id-1": {"ruleName": "r1", "queueName": "Care"},
         "id-2": {"ruleName": "r2", "queueName": None},
