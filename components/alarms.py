@@ -95,7 +95,13 @@ DEAD_LETTER_RUNBOOK = 'README, "Runbook: a Lambda was down from 14:00 to 16:00"'
 
 
 def described(queue_name: str, *, stack: str, description: str) -> str:
-    text = f"Stack {stack}, dead-letter queue {queue_name}: {description} Read {DEAD_LETTER_RUNBOOK}."
+    return checked_description(
+        f"Stack {stack}, dead-letter queue {queue_name}: {description} Read {DEAD_LETTER_RUNBOOK}."
+    )
+
+
+def checked_description(text: str) -> str:
+    """``text``, or AlarmLimitError when CloudWatch would refuse it as an alarm's description."""
     if len(text) > ALARM_DESCRIPTION_MAX:
         raise AlarmLimitError(
             f"alarm description of {len(text)} characters; CloudWatch takes {ALARM_DESCRIPTION_MAX}"

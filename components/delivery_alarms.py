@@ -27,7 +27,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components import delivery_metrics as m
-from components.alarms import ALARM_DESCRIPTION_MAX, AlarmLimitError, AlarmSpec, alarm_name
+from components.alarms import (
+    AlarmSpec,
+    alarm_name,
+    checked_description,
+)
 
 RUNBOOK = 'README, "Runbook: events stopped arriving"'
 QUERY_PERIOD_SECONDS = 300
@@ -48,14 +52,6 @@ class DeliveryAlarmSpec:
     """For an alarm on one metric; empty for a Metrics Insights query."""
     query: str | None = None
     """The Metrics Insights query, for an alarm over every rule on the bus."""
-
-
-def _described(text: str) -> str:
-    if len(text) > ALARM_DESCRIPTION_MAX:
-        raise AlarmLimitError(
-            f"alarm description of {len(text)} characters; CloudWatch takes {ALARM_DESCRIPTION_MAX}"
-        )
-    return text
 
 
 NAME_SHOWN_MAX = 140
@@ -83,7 +79,7 @@ def delivery_alarm_specs(
         specs.append(
             DeliveryAlarmSpec(
                 kind="events-stopped",
-                description=_described(
+                description=checked_description(
                     f"Stack {shown_stack}: no event arrived from the Genesys partner event source "
                     f"{shown_source} for {n} minutes. Genesys may have stopped sending (integration "
                     "disabled or in error, a topic removed from its filter, the event source deleted, "
@@ -103,7 +99,7 @@ def delivery_alarm_specs(
     specs.append(
         DeliveryAlarmSpec(
             kind="events-lost",
-            description=_described(
+            description=checked_description(
                 f"Stack {shown_stack}: EventBridge could not put a failed event into the dead-letter queue "
                 f"{dead_letter_queue} ({m.NOT_SENT_TO_DLQ} over {scope}): that event is gone unless "
                 f"the archive has it. Read {RUNBOOK}, step 4; which queue: {health}"
@@ -120,7 +116,7 @@ def delivery_alarm_specs(
     specs.append(
         DeliveryAlarmSpec(
             kind="deliveries-failing",
-            description=_described(
+            description=checked_description(
                 f"Stack {shown_stack}: deliveries to Lambda failed ({m.FAILED} over {scope}). Read "
                 f"{RUNBOOK}, step 3; which queue: {health}; which error: python -m operations "
                 f"dead-letters --stack {short}"

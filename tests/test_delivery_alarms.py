@@ -25,7 +25,7 @@ import re
 
 import pytest
 
-from components import delivery_alarms
+from components import alarms, delivery_alarms
 from mockrun import PREFIX, ROOT, SOURCE, base_config, run_program
 from settings import SettingsError, parse
 
@@ -251,6 +251,6 @@ def test_long_names_are_cut_in_the_middle_at_140_characters():
     )[0]
     assert f"--stack {kept} --since 5m" in stopped.description
     assert f"source {'a' * 69}…{'b' * 69} for 5 minutes" in stopped.description
-    with pytest.raises(delivery_alarms.AlarmLimitError, match=r"^alarm description of 1025 characters"):
-        delivery_alarms._described("d" * 1025)
-    assert delivery_alarms._described("d" * 1024) == "d" * 1024
+    with pytest.raises(alarms.AlarmLimitError, match=r"^alarm description of 1025 characters"):
+        alarms.checked_description("d" * 1025)
+    assert alarms.checked_description("d" * 1024) == "d" * 1024
